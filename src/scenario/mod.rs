@@ -1,1 +1,9 @@
-//! What to simulate: the serde model of a scenario and the built-in ones.
+//! What to simulate: the serde model of a scenario, its validation with limits, and the built-in ones.
+
+pub mod builtin;
+pub mod model;
+pub mod validate;
+
+pub use builtin::default_scenario;
+pub use model::*;
+pub use validate::{ScenarioError, ValidScenario, limits, validate};

@@ -1,0 +1,43 @@
+//! Built-in scenarios.
+
+use super::model::*;
+
+/// The seed's diagram (seed §4), live: a producer, three brokers each leading one partition of `orders`
+/// (RF 3, min.insync.replicas 2), and the `order-service` group whose three members each pull one partition.
+/// Rates are slow so a person can follow records with their eyes.
+pub fn default_scenario() -> Scenario {
+    Scenario {
+        version: SCENARIO_VERSION,
+        name: "The seed's diagram".into(),
+        seed: 1,
+        cluster: ClusterSpec {
+            brokers: (1..=3).map(|id| BrokerSpec { id, rack: None }).collect(),
+            network_latency_ms: defaults::network_latency_ms(),
+            replica_lag_time_max_ms: defaults::replica_lag_time_max_ms(),
+            replica_fetch_wait_max_ms: defaults::replica_fetch_wait_max_ms(),
+        },
+        topics: vec![TopicSpec {
+            name: "orders".into(),
+            partitions: 3,
+            replication_factor: 3,
+            min_insync_replicas: 2,
+            // Start 0 over brokers [1,2,3] puts the leaders of partitions 0,1,2 on brokers 1,2,3, as in the seed.
+            placement: Placement::StripedFrom { start: 0 },
+        }],
+        producers: vec![ProducerSpec {
+            name: "Producer App".into(),
+            topic: "orders".into(),
+            rate_per_sec: 3.0,
+            keys: KeySpec { prefix: "order-".into(), first: 101, count: 1000 },
+            acks: AcksSpec::All,
+        }],
+        groups: vec![GroupSpec {
+            name: "order-service".into(),
+            topics: vec!["orders".into()],
+            members: (1..=3).map(|n| MemberSpec { client_id: format!("order-service-{n}"), instance_id: None }).collect(),
+            records_per_sec: 2.0,
+            // Commit every second rather than Kafka's 5 s default so lag (HW − committed) tracks what the eye sees.
+            auto_commit_interval_ms: 1_000,
+        }],
+    }
+}

@@ -1,0 +1,150 @@
+//! The serde model of a scenario: what cluster to build and what clients run against it.
+//!
+//! Field names follow Kafka's configuration names where one exists (in snake_case), so that a scenario
+//! reads like a Kafka deployment. Every field has a limit in `limits.rs`, checked by `validate`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::BrokerId;
+
+/// The current scenario format version. Loading accepts this version and older ones it knows.
+pub const SCENARIO_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub version: u32,
+    pub name: String,
+    /// Seeds the engine's PRNG: same scenario and seed ⇒ same history.
+    pub seed: u64,
+    pub cluster: ClusterSpec,
+    pub topics: Vec<TopicSpec>,
+    pub producers: Vec<ProducerSpec>,
+    pub groups: Vec<GroupSpec>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    pub brokers: Vec<BrokerSpec>,
+    /// One-way network delay between any two nodes, in virtual ms.
+    #[serde(default = "defaults::network_latency_ms")]
+    pub network_latency_ms: u64,
+    /// Kafka's `replica.lag.time.max.ms` (default 30 000).
+    #[serde(default = "defaults::replica_lag_time_max_ms")]
+    pub replica_lag_time_max_ms: u64,
+    /// How often an idle follower polls its leader (Kafka's `replica.fetch.wait.max.ms`, default 500).
+    #[serde(default = "defaults::replica_fetch_wait_max_ms")]
+    pub replica_fetch_wait_max_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerSpec {
+    pub id: BrokerId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rack: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    pub name: String,
+    pub partitions: u32,
+    pub replication_factor: u16,
+    #[serde(default = "defaults::min_insync_replicas")]
+    pub min_insync_replicas: u16,
+    #[serde(default)]
+    pub placement: Placement,
+}
+
+/// How replicas are laid out on brokers when the topic is created.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Placement {
+    /// Kafka's KRaft striped placer, with its random start drawn from the scenario's seed.
+    #[default]
+    Striped,
+    /// The striped placer's first round with a fixed start offset: partition p leads on broker
+    /// `sorted_brokers[(start + p) % n]`. The default scenario uses start 0 to match the seed's picture.
+    StripedFrom { start: u32 },
+    /// Explicit replica lists, as `kafka-topics --replica-assignment` takes them; the first replica is preferred leader.
+    Manual { replicas: Vec<Vec<BrokerId>> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerSpec {
+    pub name: String,
+    pub topic: String,
+    /// Records per virtual second.
+    pub rate_per_sec: f64,
+    pub keys: KeySpec,
+    #[serde(default)]
+    pub acks: AcksSpec,
+}
+
+/// Which keys the producer writes. Keys are strings `prefix + n`, like `order-101`, hashed with murmur2.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeySpec {
+    pub prefix: String,
+    /// First key number (`order-101` has first 101).
+    pub first: u64,
+    /// How many distinct keys; each record draws one uniformly.
+    pub count: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AcksSpec {
+    #[serde(rename = "0")]
+    Zero,
+    #[serde(rename = "1")]
+    One,
+    /// Kafka's default (`acks=all`, i.e. -1).
+    #[default]
+    All,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    pub name: String,
+    pub topics: Vec<String>,
+    pub members: Vec<MemberSpec>,
+    /// Records each member processes per virtual second.
+    pub records_per_sec: f64,
+    /// Kafka's `auto.commit.interval.ms` (default 5 000).
+    #[serde(default = "defaults::auto_commit_interval_ms")]
+    pub auto_commit_interval_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberSpec {
+    /// The consumer's `client.id`; the member id is derived from it as the coordinator does (`client.id-<n>`).
+    pub client_id: String,
+    /// `group.instance.id` for static membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}
+
+/// Kafka's defaults for the fields above (kafka-reference.md §6).
+pub(crate) mod defaults {
+    pub fn network_latency_ms() -> u64 {
+        2
+    }
+    pub fn replica_lag_time_max_ms() -> u64 {
+        30_000
+    }
+    pub fn replica_fetch_wait_max_ms() -> u64 {
+        500
+    }
+    pub fn min_insync_replicas() -> u16 {
+        1
+    }
+    pub fn auto_commit_interval_ms() -> u64 {
+        5_000
+    }
+}

@@ -1,0 +1,265 @@
+//! Limits on every scenario field, checked when a scenario is loaded, so that no link or file can
+//! freeze a tab or exhaust memory. Errors name the field (`topics[0].partitions`) and the rule broken.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use super::model::{Placement, SCENARIO_VERSION, Scenario};
+
+/// The limits. Sized for the product's promise (a hundred brokers, thousands of partitions, a million
+/// records a second) with headroom, and no further.
+pub mod limits {
+    pub const NAME_CHARS: usize = 120;
+    pub const BROKERS: usize = 200;
+    pub const BROKER_ID_MAX: i32 = 1_000_000;
+    pub const TOPICS: usize = 100;
+    pub const PARTITIONS_PER_TOPIC: u32 = 10_000;
+    pub const PARTITIONS_TOTAL: u64 = 20_000;
+    pub const REPLICATION_FACTOR: u16 = 7;
+    pub const PRODUCERS: usize = 50;
+    pub const RATE_PER_SEC: f64 = 2_000_000.0;
+    pub const KEYS: u32 = 1_000_000;
+    pub const GROUPS: usize = 100;
+    pub const MEMBERS_PER_GROUP: usize = 100;
+    pub const NETWORK_LATENCY_MS: u64 = 10_000;
+    pub const TIMEOUT_MS: u64 = 3_600_000;
+}
+
+/// What is wrong with a scenario, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// Path of the offending field, e.g. `topics[0].partitions`.
+    pub field: String,
+    pub problem: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A scenario that passed `validate`; only these reach the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidScenario(Scenario);
+
+impl ValidScenario {
+    pub fn get(&self) -> &Scenario {
+        &self.0
+    }
+}
+
+fn err(field: impl Into<String>, problem: impl Into<String>) -> ScenarioError {
+    ScenarioError { field: field.into(), problem: problem.into() }
+}
+
+fn check_name(field: String, name: &str) -> Result<(), ScenarioError> {
+    if name.is_empty() {
+        return Err(err(field, "must not be empty"));
+    }
+    let chars = name.chars().count();
+    if chars > limits::NAME_CHARS {
+        return Err(err(field, format!("{chars} characters exceeds the limit of {}", limits::NAME_CHARS)));
+    }
+    Ok(())
+}
+
+/// Kafka's own rule for topic names (`Topic.validate`): ASCII alphanumerics, '.', '_' and '-', at most 249.
+fn check_topic_name(field: String, name: &str) -> Result<(), ScenarioError> {
+    check_name(field.clone(), name)?;
+    if name == "." || name == ".." {
+        return Err(err(field, "topic name cannot be \".\" or \"..\""));
+    }
+    if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(err(
+            field,
+            format!("topic name \"{name}\" is illegal, it contains '{bad}'; only ASCII alphanumerics, '.', '_' and '-' are allowed"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_count(field: String, count: usize, min: usize, max: usize) -> Result<(), ScenarioError> {
+    if count < min {
+        return Err(err(field, format!("needs at least {min}, has {count}")));
+    }
+    if count > max {
+        return Err(err(field, format!("{count} exceeds the limit of {max}")));
+    }
+    Ok(())
+}
+
+fn check_range_u64(field: String, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
+    if value < min || value > max {
+        return Err(err(field, format!("{value} is outside {min}..={max}")));
+    }
+    Ok(())
+}
+
+fn check_rate(field: String, rate: f64) -> Result<(), ScenarioError> {
+    if !rate.is_finite() || rate < 0.0 || rate > limits::RATE_PER_SEC {
+        return Err(err(field, format!("{rate} is not a rate within 0..={}", limits::RATE_PER_SEC)));
+    }
+    Ok(())
+}
+
+fn check_unique<'a>(field: &str, names: impl Iterator<Item = &'a str>) -> Result<(), ScenarioError> {
+    let mut seen = BTreeSet::new();
+    for (i, name) in names.enumerate() {
+        if !seen.insert(name) {
+            return Err(err(format!("{field}[{i}]"), format!("duplicate name \"{name}\"")));
+        }
+    }
+    Ok(())
+}
+
+/// Check every field against its limit and every cross-reference (topics named by clients exist,
+/// replica lists name real brokers, …).
+pub fn validate(scenario: Scenario) -> Result<ValidScenario, ScenarioError> {
+    let s = &scenario;
+    if s.version == 0 || s.version > SCENARIO_VERSION {
+        return Err(err(
+            "version",
+            format!("version {} is not supported (this kafkaviz reads versions 1..={SCENARIO_VERSION})", s.version),
+        ));
+    }
+    check_name("name".into(), &s.name)?;
+    validate_cluster(s)?;
+    validate_topics(s)?;
+    validate_producers(s)?;
+    validate_groups(s)?;
+    Ok(ValidScenario(scenario))
+}
+
+fn validate_cluster(s: &Scenario) -> Result<(), ScenarioError> {
+    let c = &s.cluster;
+    check_count("cluster.brokers".into(), c.brokers.len(), 1, limits::BROKERS)?;
+    let mut ids = BTreeSet::new();
+    for (i, b) in c.brokers.iter().enumerate() {
+        if b.id < 0 || b.id > limits::BROKER_ID_MAX {
+            return Err(err(format!("cluster.brokers[{i}].id"), format!("{} is outside 0..={}", b.id, limits::BROKER_ID_MAX)));
+        }
+        if !ids.insert(b.id) {
+            return Err(err(format!("cluster.brokers[{i}].id"), format!("duplicate broker id {}", b.id)));
+        }
+        if let Some(rack) = &b.rack {
+            check_name(format!("cluster.brokers[{i}].rack"), rack)?;
+        }
+    }
+    check_range_u64("cluster.network_latency_ms".into(), c.network_latency_ms, 0, limits::NETWORK_LATENCY_MS)?;
+    check_range_u64("cluster.replica_lag_time_max_ms".into(), c.replica_lag_time_max_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64("cluster.replica_fetch_wait_max_ms".into(), c.replica_fetch_wait_max_ms, 1, limits::TIMEOUT_MS)?;
+    Ok(())
+}
+
+fn validate_topics(s: &Scenario) -> Result<(), ScenarioError> {
+    check_count("topics".into(), s.topics.len(), 0, limits::TOPICS)?;
+    check_unique("topics", s.topics.iter().map(|t| t.name.as_str()))?;
+    let brokers: BTreeSet<_> = s.cluster.brokers.iter().map(|b| b.id).collect();
+    let mut total: u64 = 0;
+    for (i, t) in s.topics.iter().enumerate() {
+        let at = |f: &str| format!("topics[{i}].{f}");
+        check_topic_name(at("name"), &t.name)?;
+        check_range_u64(at("partitions"), t.partitions.into(), 1, limits::PARTITIONS_PER_TOPIC.into())?;
+        total += u64::from(t.partitions);
+        if t.replication_factor == 0 || t.replication_factor > limits::REPLICATION_FACTOR {
+            return Err(err(at("replication_factor"), format!("{} is outside 1..={}", t.replication_factor, limits::REPLICATION_FACTOR)));
+        }
+        if usize::from(t.replication_factor) > brokers.len() {
+            // Kafka's own message (StripedReplicaPlacer / InvalidReplicationFactorException).
+            return Err(err(
+                at("replication_factor"),
+                format!(
+                    "The target replication factor of {} cannot be reached because only {} broker(s) are registered.",
+                    t.replication_factor,
+                    brokers.len()
+                ),
+            ));
+        }
+        if t.min_insync_replicas == 0 || t.min_insync_replicas > limits::REPLICATION_FACTOR {
+            return Err(err(at("min_insync_replicas"), format!("{} is outside 1..={}", t.min_insync_replicas, limits::REPLICATION_FACTOR)));
+        }
+        validate_placement(&at("placement"), t.partitions, t.replication_factor, &t.placement, &brokers)?;
+    }
+    if total > limits::PARTITIONS_TOTAL {
+        return Err(err("topics", format!("{total} partitions in all exceeds the limit of {}", limits::PARTITIONS_TOTAL)));
+    }
+    Ok(())
+}
+
+fn validate_placement(
+    field: &str,
+    partitions: u32,
+    replication_factor: u16,
+    placement: &Placement,
+    brokers: &BTreeSet<i32>,
+) -> Result<(), ScenarioError> {
+    match placement {
+        Placement::Striped => Ok(()),
+        Placement::StripedFrom { start } => check_range_u64(format!("{field}.start"), (*start).into(), 0, limits::BROKERS as u64),
+        Placement::Manual { replicas } => {
+            if replicas.len() != partitions as usize {
+                return Err(err(format!("{field}.replicas"), format!("has {} replica lists for {partitions} partitions", replicas.len())));
+            }
+            for (p, list) in replicas.iter().enumerate() {
+                let here = format!("{field}.replicas[{p}]");
+                if list.len() != usize::from(replication_factor) {
+                    return Err(err(here, format!("lists {} replicas, the replication factor is {replication_factor}", list.len())));
+                }
+                let distinct: BTreeSet<_> = list.iter().collect();
+                if distinct.len() != list.len() {
+                    return Err(err(here, "names a broker twice"));
+                }
+                if let Some(unknown) = list.iter().find(|b| !brokers.contains(b)) {
+                    return Err(err(here, format!("broker {unknown} is not in the cluster")));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn validate_producers(s: &Scenario) -> Result<(), ScenarioError> {
+    check_count("producers".into(), s.producers.len(), 0, limits::PRODUCERS)?;
+    check_unique("producers", s.producers.iter().map(|p| p.name.as_str()))?;
+    for (i, p) in s.producers.iter().enumerate() {
+        let at = |f: &str| format!("producers[{i}].{f}");
+        check_name(at("name"), &p.name)?;
+        if !s.topics.iter().any(|t| t.name == p.topic) {
+            return Err(err(at("topic"), format!("topic \"{}\" is not defined in this scenario", p.topic)));
+        }
+        check_rate(at("rate_per_sec"), p.rate_per_sec)?;
+        check_name(at("keys.prefix"), &p.keys.prefix)?;
+        check_range_u64(at("keys.count"), p.keys.count.into(), 1, limits::KEYS.into())?;
+        check_range_u64(at("keys.first"), p.keys.first, 0, u64::from(u32::MAX))?;
+    }
+    Ok(())
+}
+
+fn validate_groups(s: &Scenario) -> Result<(), ScenarioError> {
+    check_count("groups".into(), s.groups.len(), 0, limits::GROUPS)?;
+    check_unique("groups", s.groups.iter().map(|g| g.name.as_str()))?;
+    for (i, g) in s.groups.iter().enumerate() {
+        let at = |f: &str| format!("groups[{i}].{f}");
+        check_name(at("name"), &g.name)?;
+        check_count(at("topics"), g.topics.len(), 1, limits::TOPICS)?;
+        for (j, topic) in g.topics.iter().enumerate() {
+            if !s.topics.iter().any(|t| &t.name == topic) {
+                return Err(err(format!("groups[{i}].topics[{j}]"), format!("topic \"{topic}\" is not defined in this scenario")));
+            }
+        }
+        check_count(at("members"), g.members.len(), 0, limits::MEMBERS_PER_GROUP)?;
+        check_unique(&at("members"), g.members.iter().map(|m| m.client_id.as_str()))?;
+        for (j, m) in g.members.iter().enumerate() {
+            check_name(format!("groups[{i}].members[{j}].client_id"), &m.client_id)?;
+            if let Some(instance) = &m.instance_id {
+                check_name(format!("groups[{i}].members[{j}].instance_id"), instance)?;
+            }
+        }
+        check_rate(at("records_per_sec"), g.records_per_sec)?;
+        check_range_u64(at("auto_commit_interval_ms"), g.auto_commit_interval_ms, 1, limits::TIMEOUT_MS)?;
+    }
+    Ok(())
+}
