@@ -1,0 +1,129 @@
+//! Log segments (`LogSegment.java`): a run of batches named by its base offset, and the roll rule.
+
+use super::batch::Batch;
+use super::config::LogConfig;
+use crate::engine::types::{Millis, Offset};
+
+/// One segment. It covers offsets from `base_offset` up to the next segment's base offset (or the log end
+/// offset for the active segment); compaction may leave holes in that range, never records outside it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Segment {
+    pub base_offset: Offset,
+    /// Batches by increasing offset, never overlapping.
+    pub batches: Vec<Batch>,
+    /// Sum of the batches' bytes (`LogSegment.size`).
+    pub size_bytes: u64,
+    /// Sum of the batches' records still present.
+    pub records: u64,
+    /// Largest batch timestamp (`LogSegment.maxTimestampSoFar`); `None` while the segment holds no batch.
+    pub max_timestamp: Option<Millis>,
+    /// When the segment was created (`LogSegment.created`); an empty segment rolls by time from here.
+    pub created_at: Millis,
+    /// Stand-in for the file's modification time: the last append, or what the cleaner carried over.
+    pub last_modified: Millis,
+}
+
+/// What the inspector shows about one segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SegmentView {
+    /// First offset the segment may hold (its file name, `%020d.log`).
+    pub base_offset: Offset,
+    /// The next segment's base offset, or the log end offset for the active segment.
+    pub end_offset: Offset,
+    pub size_bytes: u64,
+    /// Records present (after compaction, fewer than `end_offset - base_offset`).
+    pub records: u64,
+    pub batches: usize,
+    /// The last segment, the only one that receives appends and is never compacted.
+    pub is_active: bool,
+    /// Whether the whole segment lies below the cleaner checkpoint (already compacted).
+    pub is_cleaned: bool,
+    pub created_at: Millis,
+    /// What time-based retention compares (`LogSegment.largestTimestamp`).
+    pub largest_timestamp: Millis,
+}
+
+impl Segment {
+    pub fn new(base_offset: Offset, now: Millis) -> Self {
+        Self {
+            base_offset,
+            batches: Vec::new(),
+            size_bytes: 0,
+            records: 0,
+            max_timestamp: None,
+            created_at: now,
+            last_modified: now,
+        }
+    }
+
+    /// A segment made of `batches`, as the cleaner writes one, keeping the dates of the segments it replaces.
+    pub fn rebuilt(base_offset: Offset, batches: Vec<Batch>, created_at: Millis, last_modified: Millis) -> Self {
+        let mut segment = Self { batches, created_at, last_modified, ..Self::new(base_offset, created_at) };
+        segment.recompute_totals();
+        segment
+    }
+
+    pub fn push(&mut self, batch: Batch, now: Millis) {
+        self.size_bytes += batch.bytes;
+        self.records += u64::from(batch.records);
+        self.max_timestamp = Some(self.max_timestamp.map_or(batch.max_timestamp, |t| t.max(batch.max_timestamp)));
+        self.last_modified = now;
+        self.batches.push(batch);
+    }
+
+    /// Recompute size, record count and largest timestamp after batches were removed or rewritten.
+    pub fn recompute_totals(&mut self) {
+        self.size_bytes = self.batches.iter().map(|b| b.bytes).sum();
+        self.records = self.batches.iter().map(|b| u64::from(b.records)).sum();
+        self.max_timestamp = self.batches.iter().map(|b| b.max_timestamp).max();
+    }
+
+    /// `LogSegment.largestTimestamp`: the largest record timestamp, or the file's mtime when it has none.
+    pub fn largest_timestamp(&self) -> Millis {
+        self.max_timestamp.unwrap_or(self.last_modified)
+    }
+
+    /// Timestamp of the first batch (`LogSegment.rollingBasedTimestamp`, the first batch's max timestamp).
+    pub fn first_batch_timestamp(&self) -> Option<Millis> {
+        self.batches.first().map(|b| b.max_timestamp)
+    }
+
+    /// `LogSegment.shouldRoll`, checked before appending a batch of `incoming_bytes` whose largest timestamp is
+    /// `incoming_max_timestamp` and whose last offset is `incoming_last_offset`:
+    /// 1. the append would make the segment exceed `segment.bytes` (it may fill to exactly that size);
+    /// 2. the segment is not empty and the incoming batch is more than `segment.ms` newer than the segment's
+    ///    first batch (`timeWaitedForRoll`; `now − created` when the segment has no timestamp yet);
+    /// 3. the offset would not fit in the 32-bit relative offsets of the segment's index.
+    pub fn should_roll(
+        &self,
+        config: &LogConfig,
+        incoming_bytes: u64,
+        incoming_max_timestamp: Millis,
+        incoming_last_offset: Offset,
+        now: Millis,
+    ) -> bool {
+        let would_overflow_bytes = self.size_bytes > config.segment_bytes.saturating_sub(incoming_bytes)
+            || incoming_bytes > config.segment_bytes;
+        let time_waited = match self.first_batch_timestamp() {
+            Some(first) => incoming_max_timestamp.saturating_sub(first),
+            None => now.saturating_sub(self.created_at),
+        };
+        let reached_roll_ms = time_waited > config.segment_ms;
+        let offset_overflows = incoming_last_offset.saturating_sub(self.base_offset) > i32::MAX as u64;
+        would_overflow_bytes || (self.size_bytes > 0 && reached_roll_ms) || offset_overflows
+    }
+
+    pub fn view(&self, end_offset: Offset, is_active: bool, cleaner_checkpoint: Option<Offset>) -> SegmentView {
+        SegmentView {
+            base_offset: self.base_offset,
+            end_offset,
+            size_bytes: self.size_bytes,
+            records: self.records,
+            batches: self.batches.len(),
+            is_active,
+            is_cleaned: !is_active && cleaner_checkpoint.is_some_and(|c| end_offset <= c),
+            created_at: self.created_at,
+            largest_timestamp: self.largest_timestamp(),
+        }
+    }
+}
