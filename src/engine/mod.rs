@@ -1,6 +1,22 @@
-//! The simulation engine. See ARCHITECTURE.md.
+//! The simulation engine: pure, deterministic Rust (no web APIs, no wall clock, no OS randomness).
+//! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod assignor;
+pub mod cluster;
+pub mod election;
+pub mod epoch_cache;
+pub mod events;
+pub mod group;
+pub mod invariants;
+pub mod isr;
+pub mod log;
+pub mod partitioner;
+pub mod placement;
+pub mod producer;
 pub mod rng;
+pub mod sim;
+pub mod snapshot;
+pub mod trace;
 pub mod types;
 
 pub use rng::{RandomSource, SimRng};

@@ -34,7 +34,9 @@ pub fn default_scenario() -> Scenario {
         groups: vec![GroupSpec {
             name: "order-service".into(),
             topics: vec!["orders".into()],
-            members: (1..=3).map(|n| MemberSpec { client_id: format!("order-service-{n}"), instance_id: None }).collect(),
+            members: (1..=3)
+                .map(|n| MemberSpec { client_id: format!("order-service-{n}"), instance_id: None })
+                .collect(),
             records_per_sec: 2.0,
             // Commit every second rather than Kafka's 5 s default so lag (HW − committed) tracks what the eye sees.
             auto_commit_interval_ms: 1_000,

@@ -75,7 +75,9 @@ fn check_topic_name(field: String, name: &str) -> Result<(), ScenarioError> {
     if let Some(bad) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
         return Err(err(
             field,
-            format!("topic name \"{name}\" is illegal, it contains '{bad}'; only ASCII alphanumerics, '.', '_' and '-' are allowed"),
+            format!(
+                "topic name \"{name}\" is illegal, it contains '{bad}'; only ASCII alphanumerics, '.', '_' and '-' are allowed"
+            ),
         ));
     }
     Ok(())
@@ -99,7 +101,7 @@ fn check_range_u64(field: String, value: u64, min: u64, max: u64) -> Result<(), 
 }
 
 fn check_rate(field: String, rate: f64) -> Result<(), ScenarioError> {
-    if !rate.is_finite() || rate < 0.0 || rate > limits::RATE_PER_SEC {
+    if !(0.0..=limits::RATE_PER_SEC).contains(&rate) {
         return Err(err(field, format!("{rate} is not a rate within 0..={}", limits::RATE_PER_SEC)));
     }
     Ok(())
@@ -139,7 +141,10 @@ fn validate_cluster(s: &Scenario) -> Result<(), ScenarioError> {
     let mut ids = BTreeSet::new();
     for (i, b) in c.brokers.iter().enumerate() {
         if b.id < 0 || b.id > limits::BROKER_ID_MAX {
-            return Err(err(format!("cluster.brokers[{i}].id"), format!("{} is outside 0..={}", b.id, limits::BROKER_ID_MAX)));
+            return Err(err(
+                format!("cluster.brokers[{i}].id"),
+                format!("{} is outside 0..={}", b.id, limits::BROKER_ID_MAX),
+            ));
         }
         if !ids.insert(b.id) {
             return Err(err(format!("cluster.brokers[{i}].id"), format!("duplicate broker id {}", b.id)));
@@ -165,7 +170,10 @@ fn validate_topics(s: &Scenario) -> Result<(), ScenarioError> {
         check_range_u64(at("partitions"), t.partitions.into(), 1, limits::PARTITIONS_PER_TOPIC.into())?;
         total += u64::from(t.partitions);
         if t.replication_factor == 0 || t.replication_factor > limits::REPLICATION_FACTOR {
-            return Err(err(at("replication_factor"), format!("{} is outside 1..={}", t.replication_factor, limits::REPLICATION_FACTOR)));
+            return Err(err(
+                at("replication_factor"),
+                format!("{} is outside 1..={}", t.replication_factor, limits::REPLICATION_FACTOR),
+            ));
         }
         if usize::from(t.replication_factor) > brokers.len() {
             // Kafka's own message (StripedReplicaPlacer / InvalidReplicationFactorException).
@@ -179,12 +187,18 @@ fn validate_topics(s: &Scenario) -> Result<(), ScenarioError> {
             ));
         }
         if t.min_insync_replicas == 0 || t.min_insync_replicas > limits::REPLICATION_FACTOR {
-            return Err(err(at("min_insync_replicas"), format!("{} is outside 1..={}", t.min_insync_replicas, limits::REPLICATION_FACTOR)));
+            return Err(err(
+                at("min_insync_replicas"),
+                format!("{} is outside 1..={}", t.min_insync_replicas, limits::REPLICATION_FACTOR),
+            ));
         }
         validate_placement(&at("placement"), t.partitions, t.replication_factor, &t.placement, &brokers)?;
     }
     if total > limits::PARTITIONS_TOTAL {
-        return Err(err("topics", format!("{total} partitions in all exceeds the limit of {}", limits::PARTITIONS_TOTAL)));
+        return Err(err(
+            "topics",
+            format!("{total} partitions in all exceeds the limit of {}", limits::PARTITIONS_TOTAL),
+        ));
     }
     Ok(())
 }
@@ -198,15 +212,23 @@ fn validate_placement(
 ) -> Result<(), ScenarioError> {
     match placement {
         Placement::Striped => Ok(()),
-        Placement::StripedFrom { start } => check_range_u64(format!("{field}.start"), (*start).into(), 0, limits::BROKERS as u64),
+        Placement::StripedFrom { start } => {
+            check_range_u64(format!("{field}.start"), (*start).into(), 0, limits::BROKERS as u64)
+        }
         Placement::Manual { replicas } => {
             if replicas.len() != partitions as usize {
-                return Err(err(format!("{field}.replicas"), format!("has {} replica lists for {partitions} partitions", replicas.len())));
+                return Err(err(
+                    format!("{field}.replicas"),
+                    format!("has {} replica lists for {partitions} partitions", replicas.len()),
+                ));
             }
             for (p, list) in replicas.iter().enumerate() {
                 let here = format!("{field}.replicas[{p}]");
                 if list.len() != usize::from(replication_factor) {
-                    return Err(err(here, format!("lists {} replicas, the replication factor is {replication_factor}", list.len())));
+                    return Err(err(
+                        here,
+                        format!("lists {} replicas, the replication factor is {replication_factor}", list.len()),
+                    ));
                 }
                 let distinct: BTreeSet<_> = list.iter().collect();
                 if distinct.len() != list.len() {
@@ -247,7 +269,10 @@ fn validate_groups(s: &Scenario) -> Result<(), ScenarioError> {
         check_count(at("topics"), g.topics.len(), 1, limits::TOPICS)?;
         for (j, topic) in g.topics.iter().enumerate() {
             if !s.topics.iter().any(|t| &t.name == topic) {
-                return Err(err(format!("groups[{i}].topics[{j}]"), format!("topic \"{topic}\" is not defined in this scenario")));
+                return Err(err(
+                    format!("groups[{i}].topics[{j}]"),
+                    format!("topic \"{topic}\" is not defined in this scenario"),
+                ));
             }
         }
         check_count(at("members"), g.members.len(), 0, limits::MEMBERS_PER_GROUP)?;

@@ -1,0 +1,564 @@
+//! The engine: builds a cluster from a validated scenario and runs it as a discrete-event simulation
+//! over virtual time. Same scenario (and seed) ⇒ the same events in the same order ⇒ the same history.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::cluster::{AckOutcome, Broker, FetchResult, IsrChange, Partition, ReplicationConfig, Topic};
+use super::events::{Event, EventQueue, PartitionRef};
+use super::group::{Group, POLL_INTERVAL_MS, ReadableRange};
+use super::log::LogConfig;
+use super::placement;
+use super::producer::{Producer, REQUEST_TIMEOUT_MS, batch_bytes};
+use super::rng::SimRng;
+use super::snapshot::*;
+use super::trace::{Digest, NarrationLog};
+use super::types::{BrokerId, Millis, TopicPartition};
+use crate::scenario::{Placement, TopicSpec, ValidScenario};
+
+/// Kafka's name for an acks setting, as the producer config spells it.
+fn acks_name(acks: super::isr::Acks) -> &'static str {
+    match acks {
+        super::isr::Acks::Zero => "0",
+        super::isr::Acks::One => "1",
+        super::isr::Acks::All => "all",
+    }
+}
+
+/// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
+pub const FLIGHT_VISIBLE_MS: Millis = 700;
+/// Flights older than this are forgotten; bounds memory whatever the rate.
+const MAX_FLIGHTS: usize = 256;
+/// Narration lines the snapshot carries.
+const SNAPSHOT_NARRATION: usize = 12;
+/// `step()` gives up looking for a visible change after this many events (an idle cluster).
+const STEP_EVENT_LIMIT: u64 = 100_000;
+
+pub struct Engine {
+    now: Millis,
+    rng: SimRng,
+    queue: EventQueue,
+    digest: Digest,
+    events_processed: u64,
+    /// Bumped whenever something a person can see changes; `step()` runs until it moves.
+    visible_changes: u64,
+    brokers: BTreeMap<BrokerId, Broker>,
+    replication: ReplicationConfig,
+    topics: Vec<Topic>,
+    producers: Vec<Producer>,
+    groups: Vec<Group>,
+    narration: NarrationLog,
+    flights: VecDeque<Flight>,
+}
+
+impl Engine {
+    /// Build the scenario's cluster at virtual time 0 and schedule every client's first action.
+    pub fn new(scenario: &ValidScenario) -> Engine {
+        let s = scenario.get();
+        let mut engine = Engine {
+            now: 0,
+            rng: SimRng::new(s.seed),
+            queue: EventQueue::default(),
+            digest: Digest::default(),
+            events_processed: 0,
+            visible_changes: 0,
+            brokers: s
+                .cluster
+                .brokers
+                .iter()
+                .map(|b| (b.id, Broker { id: b.id, rack: b.rack.clone(), up: true }))
+                .collect(),
+            replication: ReplicationConfig {
+                network_latency_ms: s.cluster.network_latency_ms,
+                replica_lag_time_max_ms: s.cluster.replica_lag_time_max_ms,
+                replica_fetch_wait_max_ms: s.cluster.replica_fetch_wait_max_ms,
+            },
+            topics: Vec::new(),
+            producers: Vec::new(),
+            groups: Vec::new(),
+            narration: NarrationLog::default(),
+            flights: VecDeque::new(),
+        };
+        for spec in &s.topics {
+            engine.create_topic(spec);
+        }
+        for spec in &s.producers {
+            let topic = engine.topic_index(&spec.topic).expect("validated: producer topic exists");
+            let partitions = engine.topics[topic].partitions.len() as u32;
+            engine.producers.push(Producer::new(spec, topic, partitions));
+            let producer = engine.producers.len() - 1;
+            let first = engine.producers[producer].tick_interval_ms();
+            engine.queue.schedule(first, Event::ProducerTick { producer });
+        }
+        for spec in &s.groups {
+            let topics =
+                spec.topics.iter().map(|t| engine.topic_index(t).expect("validated: group topic exists")).collect();
+            let mut group = Group::new(spec.name.clone(), topics, spec.records_per_sec, spec.auto_commit_interval_ms);
+            for m in &spec.members {
+                group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut engine.rng);
+            }
+            engine.groups.push(group);
+            let g = engine.groups.len() - 1;
+            engine.complete_rebalance(g);
+        }
+        let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
+        for broker in ids {
+            engine.queue.schedule(engine.replication.replica_lag_time_max_ms / 2, Event::IsrExpiration { broker });
+        }
+        engine
+    }
+
+    fn topic_index(&self, name: &str) -> Option<usize> {
+        self.topics.iter().position(|t| t.name == name)
+    }
+
+    fn create_topic(&mut self, spec: &TopicSpec) {
+        let assignment = self.place_replicas(spec);
+        let topic = self.topics.len();
+        let log_config = LogConfig::default();
+        let partitions: Vec<Partition> = assignment
+            .into_iter()
+            .enumerate()
+            .map(|(p, replicas)| {
+                Partition::new(
+                    TopicPartition::new(spec.name.clone(), p as u32),
+                    replicas,
+                    spec.min_insync_replicas,
+                    &log_config,
+                    self.now,
+                )
+            })
+            .collect();
+        for (p, partition) in partitions.iter().enumerate() {
+            for follower in partition.followers() {
+                let at = PartitionRef { topic, partition: p as u32 };
+                self.queue.schedule(self.now, Event::FollowerFetch { at, follower, generation: 0 });
+            }
+        }
+        self.narration.push(
+            self.now,
+            format!(
+                "topic {} created: {} partitions, replication factor {}",
+                spec.name, spec.partitions, spec.replication_factor
+            ),
+        );
+        self.topics.push(Topic { name: spec.name.clone(), partitions });
+    }
+
+    fn place_replicas(&mut self, spec: &TopicSpec) -> Vec<Vec<BrokerId>> {
+        let sorted: Vec<BrokerId> = self.brokers.keys().copied().collect();
+        let rf = spec.replication_factor as i16; // validated ≤ limits::REPLICATION_FACTOR
+        match &spec.placement {
+            Placement::Manual { replicas } => replicas.clone(),
+            Placement::StripedFrom { start } => {
+                placement::striped_first_round(&sorted, *start as usize, rf, spec.partitions as usize)
+                    .expect("validated: replication factor fits the brokers")
+            }
+            Placement::Striped => {
+                let brokers: Vec<placement::BrokerInfo> = self
+                    .brokers
+                    .values()
+                    .map(|b| placement::BrokerInfo { id: b.id, rack: b.rack.clone(), fenced: !b.up })
+                    .collect();
+                placement::place_striped(&brokers, spec.partitions, rf, &mut self.rng)
+                    .expect("validated: replication factor fits the brokers")
+            }
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    /// Digest of every event processed so far: equal digests mean equal histories.
+    pub fn history_digest(&self) -> u64 {
+        self.digest.value()
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events_processed
+    }
+
+    /// Run every event due up to and including `until`, then set the clock to `until`.
+    pub fn advance_to(&mut self, until: Millis) {
+        while let Some((at, event)) = self.queue.pop_due(until) {
+            self.process(at, event);
+        }
+        self.now = self.now.max(until);
+    }
+
+    pub fn advance_by(&mut self, delta: Millis) {
+        self.advance_to(self.now + delta);
+    }
+
+    /// Run events until something visible changes (one "step" for a person watching).
+    /// Returns false if nothing changed within the step limit.
+    pub fn step(&mut self) -> bool {
+        let before = self.visible_changes;
+        let mut budget = STEP_EVENT_LIMIT;
+        while self.visible_changes == before && budget > 0 {
+            let Some(at) = self.queue.next_time() else { return false };
+            let Some((at, event)) = self.queue.pop_due(at) else { return false };
+            self.process(at, event);
+            budget -= 1;
+        }
+        self.visible_changes != before
+    }
+
+    fn process(&mut self, at: Millis, event: Event) {
+        self.now = at;
+        self.events_processed += 1;
+        self.digest.word(at);
+        event.digest(&mut self.digest);
+        match event {
+            Event::ProducerTick { producer } => self.on_producer_tick(producer),
+            Event::ProduceArrives { producer, to, leader, records } => {
+                self.on_produce_arrives(producer, to, leader, records)
+            }
+            Event::FollowerFetch { at, follower, generation } => self.on_follower_fetch(at, follower, generation),
+            Event::ConsumerPoll { group, member } => self.on_consumer_poll(group, member),
+            Event::AutoCommit { group, member } => self.on_auto_commit(group, member),
+            Event::IsrExpiration { broker } => self.on_isr_expiration(broker),
+        }
+    }
+
+    fn partition(&self, at: PartitionRef) -> &Partition {
+        &self.topics[at.topic].partitions[at.partition as usize]
+    }
+
+    fn partition_mut(&mut self, at: PartitionRef) -> &mut Partition {
+        &mut self.topics[at.topic].partitions[at.partition as usize]
+    }
+
+    fn broker_up(&self, id: BrokerId) -> bool {
+        self.brokers.get(&id).is_some_and(|b| b.up)
+    }
+
+    fn record_flight(&mut self, kind: FlightKind, at: PartitionRef, records: u64, key: Option<String>) {
+        if self.flights.len() == MAX_FLIGHTS {
+            self.flights.pop_front();
+        }
+        let topic = self.topics[at.topic].name.clone();
+        self.flights.push_back(Flight { kind, topic, partition: at.partition, records, key, started: self.now });
+    }
+
+    fn on_producer_tick(&mut self, producer: usize) {
+        let interval = self.producers[producer].tick_interval_ms();
+        let batches = self.producers[producer].drain_tick(interval, &mut self.rng);
+        let topic = self.producers[producer].topic;
+        for batch in batches {
+            let to = PartitionRef { topic, partition: batch.partition };
+            match self.partition(to).leader.filter(|l| self.broker_up(*l)) {
+                Some(leader) => {
+                    let arrival = self.now + self.replication.network_latency_ms;
+                    self.queue
+                        .schedule(arrival, Event::ProduceArrives { producer, to, leader, records: batch.records });
+                    let key = (batch.records == 1).then(|| self.producers[producer].key(batch.last_key));
+                    let name = self.producers[producer].name.clone();
+                    self.record_flight(FlightKind::Produce { producer: name }, to, batch.records.into(), key);
+                }
+                None => self.producers[producer]
+                    .record_failure(super::isr::ProduceError::NotLeaderOrFollower, batch.records),
+            }
+        }
+        self.queue.schedule(self.now + interval, Event::ProducerTick { producer });
+    }
+
+    fn on_produce_arrives(&mut self, producer: usize, to: PartitionRef, leader: BrokerId, records: u32) {
+        let acks = self.producers[producer].acks;
+        let now = self.now;
+        let still_leader = self.partition(to).leader == Some(leader) && self.broker_up(leader);
+        let result = if still_leader {
+            self.partition_mut(to).append_from_producer(
+                producer,
+                records,
+                batch_bytes(records),
+                acks,
+                now + REQUEST_TIMEOUT_MS,
+                now,
+            )
+        } else {
+            Err(super::isr::ProduceError::NotLeaderOrFollower)
+        };
+        match result {
+            Ok(outcome) => {
+                self.visible_changes += 1;
+                if let Some(outcome) = outcome {
+                    self.apply_ack(outcome);
+                }
+                self.after_leader_progress(to);
+            }
+            Err(error) => self.apply_ack(AckOutcome::Failed { producer, records, error }),
+        }
+    }
+
+    /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.
+    fn after_leader_progress(&mut self, at: PartitionRef) {
+        let now = self.now;
+        let lag_max = self.replication.replica_lag_time_max_ms;
+        let partition = self.partition_mut(at);
+        partition.update_high_watermark(now, lag_max);
+        let outcomes = partition.settle_pending_acks(now);
+        let woken = partition.wake_parked_fetches();
+        for outcome in outcomes {
+            self.apply_ack(outcome);
+        }
+        for (follower, generation) in woken {
+            self.queue.schedule(now, Event::FollowerFetch { at, follower, generation });
+        }
+    }
+
+    fn apply_ack(&mut self, outcome: AckOutcome) {
+        match outcome {
+            AckOutcome::Acknowledged { producer, records } => {
+                self.producers[producer].stats.acknowledged += u64::from(records)
+            }
+            AckOutcome::Failed { producer, records, error } => self.producers[producer].record_failure(error, records),
+        }
+    }
+
+    fn on_follower_fetch(&mut self, at: PartitionRef, follower: BrokerId, generation: u64) {
+        if self.partition(at).fetch_generation(follower) != generation || !self.broker_up(follower) {
+            return; // a superseded fetch loop, or the follower's broker is down (its loop restarts with it)
+        }
+        let leader_up = self.partition(at).leader.is_some_and(|l| self.broker_up(l));
+        let now = self.now;
+        let hw_before = self.partition(at).high_watermark();
+        let (result, change) = if leader_up {
+            let config = self.replication;
+            self.partition_mut(at).follower_fetch(follower, now, &config)
+        } else {
+            (FetchResult::Unavailable, None)
+        };
+        if let Some(change) = change {
+            self.narrate_isr_change(at, change);
+        }
+        let latency = self.replication.network_latency_ms.max(1);
+        let next = match result {
+            FetchResult::Progressed => {
+                self.visible_changes += 1;
+                now + 2 * latency
+            }
+            FetchResult::Parked | FetchResult::Unavailable => now + self.replication.replica_fetch_wait_max_ms,
+        };
+        self.queue.schedule(next, Event::FollowerFetch { at, follower, generation });
+        if self.partition(at).high_watermark() != hw_before {
+            self.visible_changes += 1;
+            self.after_leader_progress(at);
+        } else {
+            let outcomes = self.partition_mut(at).settle_pending_acks(now);
+            outcomes.into_iter().for_each(|o| self.apply_ack(o));
+        }
+    }
+
+    fn on_isr_expiration(&mut self, broker: BrokerId) {
+        let now = self.now;
+        let lag_max = self.replication.replica_lag_time_max_ms;
+        if self.broker_up(broker) {
+            for topic in 0..self.topics.len() {
+                for partition in 0..self.topics[topic].partitions.len() as u32 {
+                    let at = PartitionRef { topic, partition };
+                    if self.partition(at).leader != Some(broker) {
+                        continue;
+                    }
+                    if let Some(change) = self.partition_mut(at).maybe_shrink_isr(now, lag_max) {
+                        self.narrate_isr_change(at, change);
+                        self.visible_changes += 1;
+                    }
+                    self.after_leader_progress(at);
+                }
+            }
+        }
+        self.queue.schedule(now + (lag_max / 2).max(1), Event::IsrExpiration { broker });
+    }
+
+    fn narrate_isr_change(&mut self, at: PartitionRef, change: IsrChange) {
+        let partition = self.partition(at);
+        let isr = format!("{:?}", partition.isr);
+        let text = match change {
+            IsrChange::Shrunk { removed } => {
+                format!("partition {}: ISR shrank to {isr} (removed {removed:?})", partition.tp)
+            }
+            IsrChange::Expanded { added } => {
+                format!("partition {}: broker {added} caught up, ISR now {isr}", partition.tp)
+            }
+        };
+        self.narration.push(self.now, text);
+    }
+
+    fn readable_range(topics: &[Topic], p: PartitionRef) -> ReadableRange {
+        let partition = &topics[p.topic].partitions[p.partition as usize];
+        ReadableRange { log_start: partition.log_start_offset(), high_watermark: partition.high_watermark() }
+    }
+
+    fn complete_rebalance(&mut self, g: usize) {
+        let topics: Vec<(String, u32)> =
+            self.topics.iter().map(|t| (t.name.clone(), t.partitions.len() as u32)).collect();
+        let all_topics = &self.topics;
+        self.groups[g].rebalance(&topics, |p| Self::readable_range(all_topics, p));
+        let group = &self.groups[g];
+        let summary: Vec<String> = group
+            .members
+            .iter()
+            .map(|m| {
+                let parts: Vec<String> =
+                    m.assigned.iter().map(|p| format!("{}-{}", topics[p.topic].0, p.partition)).collect();
+                format!("{} → [{}]", m.client_id, parts.join(", "))
+            })
+            .collect();
+        let text = format!(
+            "group {} generation {} ({}): {}",
+            group.name,
+            group.generation,
+            group.assignor.protocol_name(),
+            summary.join("; ")
+        );
+        let keys: Vec<u64> = group.members.iter().map(|m| m.key).collect();
+        let commit_every = group.auto_commit_interval_ms;
+        self.narration.push(self.now, text);
+        for member in keys {
+            self.queue.schedule(self.now + POLL_INTERVAL_MS, Event::ConsumerPoll { group: g, member });
+            self.queue.schedule(self.now + commit_every, Event::AutoCommit { group: g, member });
+        }
+    }
+
+    fn on_consumer_poll(&mut self, g: usize, member: u64) {
+        let all_topics = &self.topics;
+        let fetched = self.groups[g].poll(member, POLL_INTERVAL_MS, |p| Self::readable_range(all_topics, p));
+        let Some(member_id) = self.groups[g].member(member).map(|m| m.member_id.clone()) else { return };
+        for f in fetched {
+            self.visible_changes += 1;
+            let kind = FlightKind::Fetch { group: self.groups[g].name.clone(), member_id: member_id.clone() };
+            self.record_flight(kind, f.partition, f.records, None);
+        }
+        self.queue.schedule(self.now + POLL_INTERVAL_MS, Event::ConsumerPoll { group: g, member });
+    }
+
+    fn on_auto_commit(&mut self, g: usize, member: u64) {
+        if self.groups[g].member(member).is_none() {
+            return;
+        }
+        if self.groups[g].commit(member) {
+            self.visible_changes += 1;
+        }
+        let every = self.groups[g].auto_commit_interval_ms;
+        self.queue.schedule(self.now + every, Event::AutoCommit { group: g, member });
+    }
+
+    /// The active KRaft controller. Simplification: brokers run in combined mode and the lowest live id leads the quorum.
+    fn controller(&self) -> Option<BrokerId> {
+        self.brokers.values().find(|b| b.up).map(|b| b.id)
+    }
+
+    /// Everything the view needs, as of now.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            time: self.now,
+            brokers: self.broker_views(),
+            topics: self.topic_views(),
+            producers: self
+                .producers
+                .iter()
+                .map(|p| ProducerView {
+                    name: p.name.clone(),
+                    topic: self.topics[p.topic].name.clone(),
+                    rate_per_sec: p.rate_per_sec,
+                    acks: acks_name(p.acks),
+                    stats: p.stats.clone(),
+                })
+                .collect(),
+            groups: self.groups.iter().map(|g| self.group_view(g)).collect(),
+            flights: self.flights.iter().filter(|f| f.started + FLIGHT_VISIBLE_MS >= self.now).cloned().collect(),
+            narration: self.narration.recent(SNAPSHOT_NARRATION),
+            events_processed: self.events_processed,
+        }
+    }
+
+    fn broker_views(&self) -> Vec<BrokerView> {
+        let controller = self.controller();
+        self.brokers
+            .values()
+            .map(|b| BrokerView {
+                id: b.id,
+                rack: b.rack.clone(),
+                up: b.up,
+                controller: controller == Some(b.id),
+                replicas: self
+                    .topics
+                    .iter()
+                    .flat_map(|t| t.partitions.iter())
+                    .filter_map(|p| {
+                        let replica = p.replica_logs.get(&b.id)?;
+                        Some(ReplicaView {
+                            topic: p.tp.topic.clone(),
+                            partition: p.tp.partition,
+                            broker: b.id,
+                            role: if p.leader == Some(b.id) { Role::Leader } else { Role::Follower },
+                            in_sync: p.isr.contains(&b.id),
+                            log_start_offset: replica.log.log_start_offset(),
+                            log_end_offset: replica.log.log_end_offset(),
+                            high_watermark: replica.high_watermark,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn topic_views(&self) -> Vec<TopicView> {
+        self.topics
+            .iter()
+            .map(|t| TopicView {
+                name: t.name.clone(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .map(|p| PartitionView {
+                        partition: p.tp.partition,
+                        leader: p.leader,
+                        replicas: p.replicas.clone(),
+                        isr: p.isr.clone(),
+                        leader_epoch: p.leader_epoch,
+                        high_watermark: p.high_watermark(),
+                        log_end_offset: p.leader_log_end_offset(),
+                        log_start_offset: p.log_start_offset(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn group_view(&self, g: &Group) -> GroupView {
+        GroupView {
+            name: g.name.clone(),
+            state: g.state.name(),
+            generation: g.generation,
+            assignor: g.assignor.protocol_name(),
+            members: g
+                .members
+                .iter()
+                .map(|m| {
+                    let partitions: Vec<MemberPartitionView> = m
+                        .assigned
+                        .iter()
+                        .map(|p| {
+                            let hw = self.partition(*p).high_watermark();
+                            MemberPartitionView {
+                                topic: self.topics[p.topic].name.clone(),
+                                partition: p.partition,
+                                position: m.positions.get(p).copied().unwrap_or(hw),
+                                committed: g.committed.get(p).copied(),
+                                lag: g.partition_lag(*p, hw),
+                            }
+                        })
+                        .collect();
+                    MemberView {
+                        member_id: m.member_id.clone(),
+                        client_id: m.client_id.clone(),
+                        lag: partitions.iter().map(|p| p.lag).sum(),
+                        partitions,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! An immutable picture of the engine at one moment: everything the view draws, nothing it could mutate.
+
+use super::isr::ProduceError;
+use super::producer::ProduceStats;
+use super::trace::Narration;
+use super::types::{BrokerId, Millis, Offset};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub time: Millis,
+    pub brokers: Vec<BrokerView>,
+    pub topics: Vec<TopicView>,
+    pub producers: Vec<ProducerView>,
+    pub groups: Vec<GroupView>,
+    /// Records in motion (recent produce requests and consumer fetches), for the view to animate.
+    pub flights: Vec<Flight>,
+    /// The most recent narration lines, oldest first.
+    pub narration: Vec<Narration>,
+    pub events_processed: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Leader,
+    Follower,
+}
+
+impl Role {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokerView {
+    pub id: BrokerId,
+    pub rack: Option<String>,
+    pub up: bool,
+    pub controller: bool,
+    /// The replicas this broker hosts, ordered by topic then partition.
+    pub replicas: Vec<ReplicaView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReplicaView {
+    pub topic: String,
+    pub partition: u32,
+    pub broker: BrokerId,
+    pub role: Role,
+    pub in_sync: bool,
+    pub log_start_offset: Offset,
+    pub log_end_offset: Offset,
+    pub high_watermark: Offset,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopicView {
+    pub name: String,
+    pub partitions: Vec<PartitionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionView {
+    pub partition: u32,
+    pub leader: Option<BrokerId>,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub leader_epoch: i32,
+    pub high_watermark: Offset,
+    pub log_end_offset: Offset,
+    pub log_start_offset: Offset,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerView {
+    pub name: String,
+    pub topic: String,
+    pub rate_per_sec: f64,
+    pub acks: &'static str,
+    pub stats: ProduceStats,
+}
+
+impl ProducerView {
+    pub fn failures(&self) -> impl Iterator<Item = (ProduceError, u64)> + '_ {
+        self.stats.failed.iter().map(|(e, n)| (*e, *n))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupView {
+    pub name: String,
+    pub state: &'static str,
+    pub generation: i32,
+    pub assignor: &'static str,
+    pub members: Vec<MemberView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberView {
+    pub member_id: String,
+    pub client_id: String,
+    pub partitions: Vec<MemberPartitionView>,
+    /// Sum of the lag of the member's partitions.
+    pub lag: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberPartitionView {
+    pub topic: String,
+    pub partition: u32,
+    pub position: Offset,
+    pub committed: Option<Offset>,
+    pub lag: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlightKind {
+    /// A produce request from a producer to a partition leader.
+    Produce { producer: String },
+    /// Records fetched by a group member from a partition leader.
+    Fetch { group: String, member_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flight {
+    pub kind: FlightKind,
+    pub topic: String,
+    pub partition: u32,
+    pub records: u64,
+    /// The key of the last record, when the flight is small enough to label.
+    pub key: Option<String>,
+    pub started: Millis,
+}
