@@ -1,11 +1,13 @@
-//! The Yew front end.
+//! The Yew front end: the app (owns the engine and the timer), the diagram, controls and status bar.
 
-use yew::prelude::*;
+mod app;
+pub mod clock;
+pub mod controls;
+pub mod diagram;
+mod platform;
+pub mod status;
 
-#[function_component(App)]
-pub fn app() -> Html {
-    html! { <main class="app"><h1>{ "kafkaviz" }</h1></main> }
-}
+pub use app::{App, default_valid_scenario};
 
 /// Mount the app on the page's `<body>` (called from the wasm entry point).
 pub fn start() {
