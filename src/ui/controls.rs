@@ -28,10 +28,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     html! {
         <div class="controls" role="toolbar" aria-label="Playback">
             <button type="button" class="primary" onclick={toggle} aria-label={play_label} title={format!("{play_label} the simulation")}>
-                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                { play_label }
             </button>
             <button type="button" onclick={step} disabled={props.playing} aria-label="Step"
-                    title="Advance to the next visible change (while paused)">{ "⏭ Step" }</button>
+                    title="Advance to the next visible change (while paused)">{ "Step" }</button>
             <label class="speed">
                 { "Speed" }
                 <select onchange={change_speed} aria-label="Speed">

@@ -54,8 +54,8 @@ fn produce_curve(snapshot: &Snapshot, layout: &Layout, producer: &str, topic: &s
     Some(Curve::vertical(from, to))
 }
 
-fn pull_curve(snapshot: &Snapshot, layout: &Layout, member_id: &str, topic: &str, partition: u32) -> Option<Curve> {
-    let from = leader_rect(snapshot, layout, topic, partition)?.bottom_mid();
+fn pull_curve(layout: &Layout, member_id: &str, topic: &str, partition: u32) -> Option<Curve> {
+    let from = *layout.pull_origins.get(&(topic.to_string(), partition))?;
     let to = layout.members.get(member_id)?.top_mid();
     Some(Curve::vertical(from, to))
 }
@@ -66,9 +66,10 @@ pub fn arrows(snapshot: &Snapshot, layout: &Layout) -> Html {
         let partitions = snapshot.topics.iter().find(|t| t.name == p.topic).map_or(0, |t| t.partitions.len() as u32);
         (0..partitions).filter_map(move |i| produce_curve(snapshot, layout, &p.name, &p.topic, i))
     });
-    let pull = snapshot.groups.iter().flat_map(|g| g.members.iter()).flat_map(|m| {
-        m.partitions.iter().filter_map(move |p| pull_curve(snapshot, layout, &m.member_id, &p.topic, p.partition))
-    });
+    let pull =
+        snapshot.groups.iter().flat_map(|g| g.members.iter()).flat_map(|m| {
+            m.partitions.iter().filter_map(move |p| pull_curve(layout, &m.member_id, &p.topic, p.partition))
+        });
     html! {
         <g class="arrows" aria-hidden="true">
             { for produce.map(|c| html! { <path class="arrow produce" d={c.path()} marker-end="url(#arrowhead)" /> }) }
@@ -86,9 +87,7 @@ fn flight(snapshot: &Snapshot, layout: &Layout, f: &Flight) -> Option<Html> {
         FlightKind::Produce { producer } => {
             (produce_curve(snapshot, layout, producer, &f.topic, f.partition)?, "record produce")
         }
-        FlightKind::Fetch { member_id, .. } => {
-            (pull_curve(snapshot, layout, member_id, &f.topic, f.partition)?, "record fetch")
-        }
+        FlightKind::Fetch { member_id, .. } => (pull_curve(layout, member_id, &f.topic, f.partition)?, "record fetch"),
     };
     let (x, y) = curve.at(progress(snapshot.time, f.started));
     let label = f.key.clone().unwrap_or_else(|| if f.records > 1 { format!("×{}", f.records) } else { String::new() });

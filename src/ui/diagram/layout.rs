@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::BrokerId;
-use crate::engine::snapshot::Snapshot;
+use crate::engine::snapshot::{Role, Snapshot};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -46,6 +46,8 @@ pub struct Layout {
     pub groups: Vec<Rect>,
     /// Member boxes by member id.
     pub members: BTreeMap<String, Rect>,
+    /// Where each partition's pull arrow leaves its leader's broker: (topic, partition) → point.
+    pub pull_origins: BTreeMap<(String, u32), (f64, f64)>,
 }
 
 pub const MARGIN: f64 = 24.0;
@@ -100,6 +102,7 @@ pub fn layout(snapshot: &Snapshot) -> Layout {
     };
     let mut brokers = Vec::new();
     let mut replicas = BTreeMap::new();
+    let mut pull_origins = BTreeMap::new();
     for (i, broker) in snapshot.brokers.iter().enumerate() {
         let rect = Rect {
             x: cluster.x + BROKER_GAP + i as f64 * (BROKER_W + BROKER_GAP),
@@ -107,12 +110,17 @@ pub fn layout(snapshot: &Snapshot) -> Layout {
             w: BROKER_W,
             h: broker_h,
         };
-        for (j, r) in broker.replicas.iter().enumerate() {
+        // Leaders sit at the top of their broker, so produce arrows reach them without crossing followers.
+        let (leaders, followers): (Vec<_>, Vec<_>) = broker.replicas.iter().partition(|r| r.role == Role::Leader);
+        for (j, r) in leaders.iter().chain(&followers).enumerate() {
             let y = rect.y + BROKER_HEADER + j as f64 * (REPLICA_H + REPLICA_GAP);
-            replicas.insert(
-                (broker.id, r.topic.clone(), r.partition),
-                Rect { x: rect.x + 10.0, y, w: rect.w - 20.0, h: REPLICA_H },
-            );
+            let replica = Rect { x: rect.x + 10.0, y, w: rect.w - 20.0, h: REPLICA_H };
+            replicas.insert((broker.id, r.topic.clone(), r.partition), replica);
+        }
+        // Pull arrows leave from the broker's bottom edge, spread out when it leads several partitions.
+        let spacing = rect.w / (leaders.len() + 1) as f64;
+        for (k, r) in leaders.iter().enumerate() {
+            pull_origins.insert((r.topic.clone(), r.partition), (rect.x + spacing * (k + 1) as f64, rect.bottom()));
         }
         brokers.push(rect);
     }
@@ -140,5 +148,5 @@ pub fn layout(snapshot: &Snapshot) -> Layout {
         groups.push(band);
     }
 
-    Layout { width, height: y + MARGIN, producers, cluster, brokers, replicas, groups, members }
+    Layout { width, height: y + MARGIN, producers, cluster, brokers, replicas, groups, members, pull_origins }
 }
