@@ -42,17 +42,23 @@ pub struct Replica {
 /// A produce request accepted under acks=all, waiting for the high watermark to pass its last offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PendingAck {
-    pub producer: usize,
+    pub response: ResponseTo,
     pub last_offset: Offset,
-    pub records: u32,
     pub deadline: Millis,
 }
 
-/// What became of a produce request, reported back to its producer.
+/// Who a produce response goes back to: a producer and its request number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ResponseTo {
+    pub producer: usize,
+    pub request: u64,
+}
+
+/// A produce response: the request it answers and its outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AckOutcome {
-    Acknowledged { producer: usize, records: u32 },
-    Failed { producer: usize, records: u32, error: ProduceError },
+pub struct ProduceResponse {
+    pub to: ResponseTo,
+    pub result: Result<(), ProduceError>,
 }
 
 /// A change of ISR membership, for narration.
@@ -156,29 +162,27 @@ impl Partition {
         self.fetch_generation.get(&follower).copied().unwrap_or(0)
     }
 
-    /// Append a producer's batch at the leader (§3.4). Returns the outcome when it is known at once
-    /// (acks 0/1), `None` when it waits for the high watermark (acks=all), or the refusal.
+    /// Append a producer's batch at the leader (§3.4). `Ok(true)` when the response must wait for the
+    /// high watermark (acks=all), `Ok(false)` when it can be sent now (acks 0/1), or the refusal.
     pub fn append_from_producer(
         &mut self,
-        producer: usize,
+        response: ResponseTo,
         records: u32,
         bytes: u64,
         acks: Acks,
         deadline: Millis,
         now: Millis,
-    ) -> Result<Option<AckOutcome>, ProduceError> {
+    ) -> Result<bool, ProduceError> {
         let leader = self.leader.ok_or(ProduceError::NotLeaderOrFollower)?;
         isr::check_acks_before_append(acks, self.isr.len(), self.effective_min_isr())?;
         let replica = self.replica_logs.get_mut(&leader).ok_or(ProduceError::NotLeaderOrFollower)?;
         let batch = BatchSpec { records, bytes, max_timestamp: now, keys: None };
         let (_, last) = replica.log.append(batch, now).map_err(|_| ProduceError::InvalidRecord)?;
-        Ok(match acks {
-            Acks::Zero | Acks::One => Some(AckOutcome::Acknowledged { producer, records }),
-            Acks::All => {
-                self.pending_acks.push_back(PendingAck { producer, last_offset: last, records, deadline });
-                None
-            }
-        })
+        let waits = acks == Acks::All;
+        if waits {
+            self.pending_acks.push_back(PendingAck { response, last_offset: last, deadline });
+        }
+        Ok(waits)
     }
 
     /// Followers whose fetch was parked waiting for data: the append completes their fetch now.
@@ -287,24 +291,21 @@ impl Partition {
     }
 
     /// Complete acks=all requests the HW now covers, and fail those past their deadline (REQUEST_TIMED_OUT).
-    pub fn settle_pending_acks(&mut self, now: Millis) -> Vec<AckOutcome> {
+    pub fn settle_pending_acks(&mut self, now: Millis) -> Vec<ProduceResponse> {
         let hw = self.high_watermark();
-        let mut outcomes = Vec::new();
+        let mut responses = Vec::new();
         while let Some(front) = self.pending_acks.front().copied() {
-            if front.last_offset < hw {
-                outcomes.push(AckOutcome::Acknowledged { producer: front.producer, records: front.records });
+            let result = if front.last_offset < hw {
+                Ok(())
             } else if front.deadline <= now {
-                outcomes.push(AckOutcome::Failed {
-                    producer: front.producer,
-                    records: front.records,
-                    error: ProduceError::RequestTimedOut,
-                });
+                Err(ProduceError::RequestTimedOut)
             } else {
                 break;
-            }
+            };
+            responses.push(ProduceResponse { to: front.response, result });
             self.pending_acks.pop_front();
         }
-        outcomes
+        responses
     }
 
     /// Records present in `[from, to)` of the leader's log (compaction leaves gaps).

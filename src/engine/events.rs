@@ -4,6 +4,10 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::cluster::{ProduceResponse, ResponseTo};
+use super::group::GroupEvent;
+use super::isr::Acks;
+use super::producer::ProducerEvent;
 use super::trace::Digest;
 use super::types::{BrokerId, Millis};
 
@@ -15,20 +19,20 @@ pub struct PartitionRef {
 }
 
 /// Something that happens at a moment of virtual time.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
-    /// A producer's accumulator wakes up and sends what it has (one tick of its linger loop).
-    ProducerTick { producer: usize },
+    /// One of a producer's own events (see `producer::ProducerEvent`).
+    Producer { producer: usize, event: ProducerEvent },
     /// A produce request reaches the partition leader it was sent to.
-    ProduceArrives { producer: usize, to: PartitionRef, leader: BrokerId, records: u32 },
+    ProduceArrives { from: ResponseTo, to: PartitionRef, leader: BrokerId, records: u32, bytes: u64, acks: Acks },
+    /// A produce response reaches its producer.
+    ProduceResponse { response: ProduceResponse },
     /// A follower replica fetches from its leader.
     /// `generation` numbers the follower's fetch loop; a woken long poll starts a new one and the old
     /// loop's pending wake-up is then ignored.
     FollowerFetch { at: PartitionRef, follower: BrokerId, generation: u64 },
-    /// A group member polls its assigned partitions.
-    ConsumerPoll { group: usize, member: u64 },
-    /// A group member's auto-commit timer fires.
-    AutoCommit { group: usize, member: u64 },
+    /// One of a consumer group's own events (see `group::GroupEvent`).
+    Group { group: usize, event: GroupEvent },
     /// A broker's periodic ISR expiration check (Kafka runs it every replica.lag.time.max.ms / 2).
     IsrExpiration { broker: BrokerId },
 }
@@ -36,36 +40,85 @@ pub enum Event {
 impl Event {
     pub(crate) fn digest(&self, d: &mut Digest) {
         match *self {
-            Event::ProducerTick { producer } => d.words(&[1, producer as u64]),
-            Event::ProduceArrives { producer, to, leader, records } => {
-                d.words(&[2, producer as u64, to.topic as u64, to.partition.into(), leader as u64, records.into()])
+            Event::Producer { producer, ref event } => {
+                d.words(&[1, producer as u64]);
+                d.words(&event.digest_words());
+            }
+            Event::ProduceArrives { from, to, leader, records, bytes, acks } => d.words(&[
+                2,
+                from.producer as u64,
+                from.request,
+                to.topic as u64,
+                to.partition.into(),
+                leader as u64,
+                records.into(),
+                bytes,
+                acks as u64,
+            ]),
+            Event::ProduceResponse { response } => {
+                let outcome = match response.result {
+                    Ok(()) => 0,
+                    Err(e) => 1 + e.code() as u64,
+                };
+                d.words(&[7, response.to.producer as u64, response.to.request, outcome]);
             }
             Event::FollowerFetch { at, follower, generation } => {
                 d.words(&[3, at.topic as u64, at.partition.into(), follower as u64, generation])
             }
-            Event::ConsumerPoll { group, member } => d.words(&[4, group as u64, member]),
-            Event::AutoCommit { group, member } => d.words(&[5, group as u64, member]),
+            Event::Group { group, ref event } => {
+                d.words(&[4, group as u64]);
+                d.words(&event.digest_words());
+            }
             Event::IsrExpiration { broker } => d.words(&[6, broker as u64]),
         }
+    }
+}
+
+/// An event with its place in the order: (time, sequence number). Sequence numbers are unique, so the
+/// order is total without ever comparing events themselves.
+#[derive(Debug)]
+struct Scheduled {
+    at: Millis,
+    seq: u64,
+    event: Event,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+
+impl Eq for Scheduled {}
+
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
     }
 }
 
 /// Min-heap of scheduled events keyed by (time, sequence number).
 #[derive(Debug, Default)]
 pub struct EventQueue {
-    heap: BinaryHeap<Reverse<(Millis, u64, Event)>>,
+    heap: BinaryHeap<Reverse<Scheduled>>,
     next_seq: u64,
 }
 
 impl EventQueue {
     pub fn schedule(&mut self, at: Millis, event: Event) {
-        self.heap.push(Reverse((at, self.next_seq, event)));
+        self.heap.push(Reverse(Scheduled { at, seq: self.next_seq, event }));
         self.next_seq += 1;
     }
 
     /// Time of the earliest pending event.
     pub fn next_time(&self) -> Option<Millis> {
-        self.heap.peek().map(|Reverse((t, _, _))| *t)
+        self.heap.peek().map(|Reverse(s)| s.at)
     }
 
     /// Remove and return the earliest event if it is due at or before `until`.
@@ -73,7 +126,7 @@ impl EventQueue {
         if self.next_time()? > until {
             return None;
         }
-        self.heap.pop().map(|Reverse((t, _, e))| (t, e))
+        self.heap.pop().map(|Reverse(s)| (s.at, s.event))
     }
 
     pub fn len(&self) -> usize {
@@ -92,13 +145,13 @@ mod tests {
     #[test]
     fn pops_in_time_then_insertion_order() {
         let mut q = EventQueue::default();
-        q.schedule(10, Event::ProducerTick { producer: 2 });
-        q.schedule(5, Event::ProducerTick { producer: 1 });
-        q.schedule(10, Event::ProducerTick { producer: 3 });
-        assert_eq!(q.pop_due(100), Some((5, Event::ProducerTick { producer: 1 })));
-        assert_eq!(q.pop_due(100), Some((10, Event::ProducerTick { producer: 2 })));
+        q.schedule(10, Event::IsrExpiration { broker: 2 });
+        q.schedule(5, Event::IsrExpiration { broker: 1 });
+        q.schedule(10, Event::IsrExpiration { broker: 3 });
+        assert_eq!(q.pop_due(100), Some((5, Event::IsrExpiration { broker: 1 })));
+        assert_eq!(q.pop_due(100), Some((10, Event::IsrExpiration { broker: 2 })));
         assert_eq!(q.pop_due(9), None, "not due yet");
-        assert_eq!(q.pop_due(10), Some((10, Event::ProducerTick { producer: 3 })));
+        assert_eq!(q.pop_due(10), Some((10, Event::IsrExpiration { broker: 3 })));
         assert!(q.is_empty());
     }
 }

@@ -3,12 +3,15 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::cluster::{AckOutcome, Broker, FetchResult, IsrChange, Partition, ReplicationConfig, Topic};
+use super::cluster::{
+    Broker, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
+};
 use super::events::{Event, EventQueue, PartitionRef};
-use super::group::{Group, POLL_INTERVAL_MS, ReadableRange};
+use super::group::{Group, GroupContext, ReadableRange};
+use super::isr::{Acks, ProduceError};
 use super::log::LogConfig;
 use super::placement;
-use super::producer::{Producer, REQUEST_TIMEOUT_MS, batch_bytes};
+use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
 use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, NarrationLog};
@@ -44,6 +47,8 @@ pub struct Engine {
     brokers: BTreeMap<BrokerId, Broker>,
     replication: ReplicationConfig,
     topics: Vec<Topic>,
+    /// Name and partition count of every topic, by index: what clients may know of the cluster's metadata.
+    topic_catalog: Vec<(String, u32)>,
     producers: Vec<Producer>,
     groups: Vec<Group>,
     narration: NarrationLog,
@@ -73,6 +78,7 @@ impl Engine {
                 replica_fetch_wait_max_ms: s.cluster.replica_fetch_wait_max_ms,
             },
             topics: Vec::new(),
+            topic_catalog: Vec::new(),
             producers: Vec::new(),
             groups: Vec::new(),
             narration: NarrationLog::default(),
@@ -85,9 +91,7 @@ impl Engine {
             let topic = engine.topic_index(&spec.topic).expect("validated: producer topic exists");
             let partitions = engine.topics[topic].partitions.len() as u32;
             engine.producers.push(Producer::new(spec, topic, partitions));
-            let producer = engine.producers.len() - 1;
-            let first = engine.producers[producer].tick_interval_ms();
-            engine.queue.schedule(first, Event::ProducerTick { producer });
+            engine.with_producer(engine.producers.len() - 1, |p, ctx| p.start(ctx));
         }
         for spec in &s.groups {
             let topics =
@@ -97,8 +101,7 @@ impl Engine {
                 group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut engine.rng);
             }
             engine.groups.push(group);
-            let g = engine.groups.len() - 1;
-            engine.complete_rebalance(g);
+            engine.with_group(engine.groups.len() - 1, |g, ctx| g.start(ctx));
         }
         let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
         for broker in ids {
@@ -141,6 +144,7 @@ impl Engine {
                 spec.name, spec.partitions, spec.replication_factor
             ),
         );
+        self.topic_catalog.push((spec.name.clone(), partitions.len() as u32));
         self.topics.push(Topic { name: spec.name.clone(), partitions });
     }
 
@@ -210,13 +214,15 @@ impl Engine {
         self.digest.word(at);
         event.digest(&mut self.digest);
         match event {
-            Event::ProducerTick { producer } => self.on_producer_tick(producer),
-            Event::ProduceArrives { producer, to, leader, records } => {
-                self.on_produce_arrives(producer, to, leader, records)
+            Event::Producer { producer, event } => self.with_producer(producer, |p, ctx| p.handle(event, ctx)),
+            Event::ProduceResponse { response } => {
+                self.producers[response.to.producer].on_response(response.to.request, response.result)
+            }
+            Event::ProduceArrives { from, to, leader, records, bytes, acks } => {
+                self.on_produce_arrives(from, to, leader, records, bytes, acks)
             }
             Event::FollowerFetch { at, follower, generation } => self.on_follower_fetch(at, follower, generation),
-            Event::ConsumerPoll { group, member } => self.on_consumer_poll(group, member),
-            Event::AutoCommit { group, member } => self.on_auto_commit(group, member),
+            Event::Group { group, event } => self.with_group(group, |g, ctx| g.handle(event, ctx)),
             Event::IsrExpiration { broker } => self.on_isr_expiration(broker),
         }
     }
@@ -241,54 +247,68 @@ impl Engine {
         self.flights.push_back(Flight { kind, topic, partition: at.partition, records, key, started: self.now });
     }
 
-    fn on_producer_tick(&mut self, producer: usize) {
-        let interval = self.producers[producer].tick_interval_ms();
-        let batches = self.producers[producer].drain_tick(interval, &mut self.rng);
-        let topic = self.producers[producer].topic;
-        for batch in batches {
-            let to = PartitionRef { topic, partition: batch.partition };
-            match self.partition(to).leader.filter(|l| self.broker_up(*l)) {
-                Some(leader) => {
-                    let arrival = self.now + self.replication.network_latency_ms;
-                    self.queue
-                        .schedule(arrival, Event::ProduceArrives { producer, to, leader, records: batch.records });
-                    let key = (batch.records == 1).then(|| self.producers[producer].key(batch.last_key));
-                    let name = self.producers[producer].name.clone();
-                    self.record_flight(FlightKind::Produce { producer: name }, to, batch.records.into(), key);
-                }
-                None => self.producers[producer]
-                    .record_failure(super::isr::ProduceError::NotLeaderOrFollower, batch.records),
-            }
+    /// Call into producer `p` with a context over the cluster metadata, then carry out what it asked for:
+    /// schedule its events and put its requests on the network to their leaders.
+    fn with_producer(&mut self, p: usize, call: impl FnOnce(&mut Producer, &mut ProducerContext)) {
+        let topic = self.producers[p].topic;
+        let partitions = &self.topics[topic].partitions;
+        let brokers = &self.brokers;
+        let leader_of = |partition: u32| {
+            let leader = partitions.get(partition as usize)?.leader?;
+            brokers.get(&leader).is_some_and(|b| b.up).then_some(leader)
+        };
+        let mut ctx = ProducerContext::new(self.now, &mut self.rng, &leader_of);
+        call(&mut self.producers[p], &mut ctx);
+        let ProducerContext { schedule, requests, narration, .. } = ctx;
+        for (at, event) in schedule {
+            self.queue.schedule(at, Event::Producer { producer: p, event });
         }
-        self.queue.schedule(self.now + interval, Event::ProducerTick { producer });
+        let arrival = self.now + self.replication.network_latency_ms;
+        for r in requests {
+            let to = PartitionRef { topic, partition: r.partition };
+            let from = ResponseTo { producer: p, request: r.request };
+            let (records, bytes, leader, acks) = (r.records, r.bytes, r.leader, r.acks);
+            self.queue.schedule(arrival, Event::ProduceArrives { from, to, leader, records, bytes, acks });
+            let kind = FlightKind::Produce { producer: self.producers[p].name.clone() };
+            self.record_flight(kind, to, records.into(), r.key);
+        }
+        for text in narration {
+            self.narration.push(self.now, text);
+        }
     }
 
-    fn on_produce_arrives(&mut self, producer: usize, to: PartitionRef, leader: BrokerId, records: u32) {
-        let acks = self.producers[producer].acks;
+    fn on_produce_arrives(
+        &mut self,
+        from: ResponseTo,
+        to: PartitionRef,
+        leader: BrokerId,
+        records: u32,
+        bytes: u64,
+        acks: Acks,
+    ) {
         let now = self.now;
         let still_leader = self.partition(to).leader == Some(leader) && self.broker_up(leader);
         let result = if still_leader {
-            self.partition_mut(to).append_from_producer(
-                producer,
-                records,
-                batch_bytes(records),
-                acks,
-                now + REQUEST_TIMEOUT_MS,
-                now,
-            )
+            self.partition_mut(to).append_from_producer(from, records, bytes, acks, now + REQUEST_TIMEOUT_MS, now)
         } else {
-            Err(super::isr::ProduceError::NotLeaderOrFollower)
+            Err(ProduceError::NotLeaderOrFollower)
         };
         match result {
-            Ok(outcome) => {
+            Ok(waits_for_hw) => {
                 self.visible_changes += 1;
-                if let Some(outcome) = outcome {
-                    self.apply_ack(outcome);
+                // acks=0 gets no response on the wire; the producer counts it as done once sent.
+                if !waits_for_hw {
+                    self.respond(ProduceResponse { to: from, result: Ok(()) });
                 }
                 self.after_leader_progress(to);
             }
-            Err(error) => self.apply_ack(AckOutcome::Failed { producer, records, error }),
+            Err(error) => self.respond(ProduceResponse { to: from, result: Err(error) }),
         }
+    }
+
+    /// Send a produce response back over the network to its producer.
+    fn respond(&mut self, response: ProduceResponse) {
+        self.queue.schedule(self.now + self.replication.network_latency_ms, Event::ProduceResponse { response });
     }
 
     /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.
@@ -297,22 +317,13 @@ impl Engine {
         let lag_max = self.replication.replica_lag_time_max_ms;
         let partition = self.partition_mut(at);
         partition.update_high_watermark(now, lag_max);
-        let outcomes = partition.settle_pending_acks(now);
+        let responses = partition.settle_pending_acks(now);
         let woken = partition.wake_parked_fetches();
-        for outcome in outcomes {
-            self.apply_ack(outcome);
+        for response in responses {
+            self.respond(response);
         }
         for (follower, generation) in woken {
             self.queue.schedule(now, Event::FollowerFetch { at, follower, generation });
-        }
-    }
-
-    fn apply_ack(&mut self, outcome: AckOutcome) {
-        match outcome {
-            AckOutcome::Acknowledged { producer, records } => {
-                self.producers[producer].stats.acknowledged += u64::from(records)
-            }
-            AckOutcome::Failed { producer, records, error } => self.producers[producer].record_failure(error, records),
         }
     }
 
@@ -345,8 +356,8 @@ impl Engine {
             self.visible_changes += 1;
             self.after_leader_progress(at);
         } else {
-            let outcomes = self.partition_mut(at).settle_pending_acks(now);
-            outcomes.into_iter().for_each(|o| self.apply_ack(o));
+            let responses = self.partition_mut(at).settle_pending_acks(now);
+            responses.into_iter().for_each(|r| self.respond(r));
         }
     }
 
@@ -390,58 +401,26 @@ impl Engine {
         ReadableRange { log_start: partition.log_start_offset(), high_watermark: partition.high_watermark() }
     }
 
-    fn complete_rebalance(&mut self, g: usize) {
-        let topics: Vec<(String, u32)> =
-            self.topics.iter().map(|t| (t.name.clone(), t.partitions.len() as u32)).collect();
-        let all_topics = &self.topics;
-        self.groups[g].rebalance(&topics, |p| Self::readable_range(all_topics, p));
-        let group = &self.groups[g];
-        let summary: Vec<String> = group
-            .members
-            .iter()
-            .map(|m| {
-                let parts: Vec<String> =
-                    m.assigned.iter().map(|p| format!("{}-{}", topics[p.topic].0, p.partition)).collect();
-                format!("{} → [{}]", m.client_id, parts.join(", "))
-            })
-            .collect();
-        let text = format!(
-            "group {} generation {} ({}): {}",
-            group.name,
-            group.generation,
-            group.assignor.protocol_name(),
-            summary.join("; ")
-        );
-        let keys: Vec<u64> = group.members.iter().map(|m| m.key).collect();
-        let commit_every = group.auto_commit_interval_ms;
-        self.narration.push(self.now, text);
-        for member in keys {
-            self.queue.schedule(self.now + POLL_INTERVAL_MS, Event::ConsumerPoll { group: g, member });
-            self.queue.schedule(self.now + commit_every, Event::AutoCommit { group: g, member });
+    /// Call into group `g` with a context over the cluster, then carry out what it asked for.
+    fn with_group(&mut self, g: usize, call: impl FnOnce(&mut Group, &mut GroupContext)) {
+        let topics = &self.topics;
+        let readable = |p: PartitionRef| Self::readable_range(topics, p);
+        let mut ctx = GroupContext::new(self.now, &mut self.rng, &self.topic_catalog, &readable);
+        call(&mut self.groups[g], &mut ctx);
+        let GroupContext { schedule, fetched, narration, visible_change, .. } = ctx;
+        for (at, event) in schedule {
+            self.queue.schedule(at, Event::Group { group: g, event });
         }
-    }
-
-    fn on_consumer_poll(&mut self, g: usize, member: u64) {
-        let all_topics = &self.topics;
-        let fetched = self.groups[g].poll(member, POLL_INTERVAL_MS, |p| Self::readable_range(all_topics, p));
-        let Some(member_id) = self.groups[g].member(member).map(|m| m.member_id.clone()) else { return };
-        for f in fetched {
-            self.visible_changes += 1;
-            let kind = FlightKind::Fetch { group: self.groups[g].name.clone(), member_id: member_id.clone() };
+        for (member_id, f) in fetched {
+            let kind = FlightKind::Fetch { group: self.groups[g].name.clone(), member_id };
             self.record_flight(kind, f.partition, f.records, None);
         }
-        self.queue.schedule(self.now + POLL_INTERVAL_MS, Event::ConsumerPoll { group: g, member });
-    }
-
-    fn on_auto_commit(&mut self, g: usize, member: u64) {
-        if self.groups[g].member(member).is_none() {
-            return;
+        for text in narration {
+            self.narration.push(self.now, text);
         }
-        if self.groups[g].commit(member) {
+        if visible_change {
             self.visible_changes += 1;
         }
-        let every = self.groups[g].auto_commit_interval_ms;
-        self.queue.schedule(self.now + every, Event::AutoCommit { group: g, member });
     }
 
     /// The active KRaft controller. Simplification: brokers run in combined mode and the lowest live id leads the quorum.

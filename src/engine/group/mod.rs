@@ -1,5 +1,9 @@
 //! A consumer group: its members, their assignment (computed by Kafka's assignors), their positions,
 //! the group's committed offsets, and lag as Kafka's tools report it (HW − committed offset, §4.4).
+//!
+//! The group owns its events (`GroupEvent`) and commands (`GroupCommand`): the engine only routes them
+//! here with a `GroupContext` (what the group may read of the cluster) and carries out what the group
+//! asks for in return (events to schedule, fetches to draw, narration).
 
 use std::collections::BTreeMap;
 
@@ -78,6 +82,68 @@ pub struct Group {
     next_member_key: u64,
 }
 
+/// Something that happens to a group at a moment of virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupEvent {
+    /// A member polls its assigned partitions.
+    Poll { member: u64 },
+    /// A member's auto-commit timer fires.
+    AutoCommit { member: u64 },
+}
+
+impl GroupEvent {
+    /// Fixed-width words identifying the event, for the engine's history digest.
+    pub fn digest_words(&self) -> [u64; 2] {
+        match *self {
+            GroupEvent::Poll { member } => [1, member],
+            GroupEvent::AutoCommit { member } => [2, member],
+        }
+    }
+}
+
+/// A user action on a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupCommand {
+    /// Set every member's processing rate, in records per virtual second.
+    SetProcessingRate { records_per_sec_millis: u64 },
+}
+
+/// What a group may read of the cluster during one call, and what it asks the engine to do.
+pub struct GroupContext<'a> {
+    pub now: Millis,
+    pub rng: &'a mut dyn RandomSource,
+    /// Name and partition count of every topic, by topic index.
+    pub topics: &'a [(String, u32)],
+    pub readable: &'a dyn Fn(PartitionRef) -> ReadableRange,
+    /// Events to schedule: (when, what).
+    pub schedule: Vec<(Millis, GroupEvent)>,
+    /// Records fetched, by member id, for the view to draw.
+    pub fetched: Vec<(String, Fetched)>,
+    pub narration: Vec<String>,
+    /// Whether anything a person can see changed.
+    pub visible_change: bool,
+}
+
+impl<'a> GroupContext<'a> {
+    pub fn new(
+        now: Millis,
+        rng: &'a mut dyn RandomSource,
+        topics: &'a [(String, u32)],
+        readable: &'a dyn Fn(PartitionRef) -> ReadableRange,
+    ) -> Self {
+        GroupContext {
+            now,
+            rng,
+            topics,
+            readable,
+            schedule: Vec::new(),
+            fetched: Vec::new(),
+            narration: Vec::new(),
+            visible_change: false,
+        }
+    }
+}
+
 /// A random UUID (version 4 layout) drawn from the engine's seeded stream, as the coordinator's
 /// `randomUUID()` would be: deterministic for a given seed.
 fn random_uuid(rng: &mut dyn RandomSource) -> String {
@@ -136,7 +202,7 @@ impl Group {
     /// Complete a rebalance: run the assignor over the members' subscriptions, start a new generation,
     /// and position each member on its partitions (committed offset, else `auto.offset.reset=latest`: the HW).
     /// `topics` gives the name and partition count of every topic, by index.
-    pub fn rebalance(&mut self, topics: &[(String, u32)], readable: impl Fn(PartitionRef) -> ReadableRange) {
+    fn rebalance(&mut self, topics: &[(String, u32)], readable: &dyn Fn(PartitionRef) -> ReadableRange) {
         let subscribed: Vec<String> = self.topics.iter().map(|t| topics[*t].0.clone()).collect();
         let subscriptions: Vec<MemberSubscription> = self
             .members
@@ -172,12 +238,7 @@ impl Group {
 
     /// One poll by member `key` after `elapsed_ms`: read up to its processing capacity (and at most
     /// max.poll.records) from its partitions, below each partition's high watermark.
-    pub fn poll(
-        &mut self,
-        key: u64,
-        elapsed_ms: Millis,
-        readable: impl Fn(PartitionRef) -> ReadableRange,
-    ) -> Vec<Fetched> {
+    fn poll(&mut self, key: u64, elapsed_ms: Millis, readable: impl Fn(PartitionRef) -> ReadableRange) -> Vec<Fetched> {
         let rate = self.records_per_sec;
         let Some(member) = self.members.iter_mut().find(|m| m.key == key) else { return Vec::new() };
         if member.assigned.is_empty() {
@@ -222,6 +283,71 @@ impl Group {
             }
         }
         changed
+    }
+
+    /// The group as the scenario starts it: its members have joined and the first generation is Stable.
+    pub fn start(&mut self, ctx: &mut GroupContext) {
+        self.complete_rebalance(ctx);
+    }
+
+    /// Run the assignor, narrate the outcome, and start every member's poll and commit loops.
+    fn complete_rebalance(&mut self, ctx: &mut GroupContext) {
+        self.rebalance(ctx.topics, ctx.readable);
+        let summary: Vec<String> = self
+            .members
+            .iter()
+            .map(|m| {
+                let parts: Vec<String> =
+                    m.assigned.iter().map(|p| format!("{}-{}", ctx.topics[p.topic].0, p.partition)).collect();
+                format!("{} → [{}]", m.client_id, parts.join(", "))
+            })
+            .collect();
+        ctx.narration.push(format!(
+            "group {} generation {} ({}): {}",
+            self.name,
+            self.generation,
+            self.assignor.protocol_name(),
+            summary.join("; ")
+        ));
+        ctx.visible_change = true;
+        for member in self.members.iter().map(|m| m.key) {
+            ctx.schedule.push((ctx.now + POLL_INTERVAL_MS, GroupEvent::Poll { member }));
+            ctx.schedule.push((ctx.now + self.auto_commit_interval_ms, GroupEvent::AutoCommit { member }));
+        }
+    }
+
+    /// Handle one of the group's own events.
+    pub fn handle(&mut self, event: GroupEvent, ctx: &mut GroupContext) {
+        match event {
+            GroupEvent::Poll { member } => {
+                if self.member(member).is_none() {
+                    return;
+                }
+                let fetched = self.poll(member, POLL_INTERVAL_MS, ctx.readable);
+                let member_id = self.member(member).map(|m| m.member_id.clone()).unwrap_or_default();
+                ctx.visible_change |= !fetched.is_empty();
+                ctx.fetched.extend(fetched.into_iter().map(|f| (member_id.clone(), f)));
+                ctx.schedule.push((ctx.now + POLL_INTERVAL_MS, GroupEvent::Poll { member }));
+            }
+            GroupEvent::AutoCommit { member } => {
+                if self.member(member).is_none() {
+                    return;
+                }
+                ctx.visible_change |= self.commit(member);
+                ctx.schedule.push((ctx.now + self.auto_commit_interval_ms, GroupEvent::AutoCommit { member }));
+            }
+        }
+    }
+
+    /// Carry out a user action on the group.
+    pub fn apply(&mut self, command: GroupCommand, ctx: &mut GroupContext) {
+        match command {
+            GroupCommand::SetProcessingRate { records_per_sec_millis } => {
+                self.records_per_sec = records_per_sec_millis as f64 / 1_000.0;
+                ctx.narration
+                    .push(format!("group {}: processing rate set to {}/s per member", self.name, self.records_per_sec));
+            }
+        }
     }
 
     /// Lag of one partition as `kafka-consumer-groups --describe` reports it: HW − committed offset.
