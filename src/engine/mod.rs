@@ -3,6 +3,7 @@
 
 pub mod assignor;
 pub mod cluster;
+pub mod command;
 pub mod election;
 pub mod epoch_cache;
 pub mod events;

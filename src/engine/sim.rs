@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::cluster::{
     Broker, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
 };
+use super::command::{Command, CommandError};
 use super::events::{Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
@@ -192,6 +193,33 @@ impl Engine {
 
     pub fn advance_by(&mut self, delta: Millis) {
         self.advance_to(self.now + delta);
+    }
+
+    /// Carry out a user action now (at the current virtual time).
+    pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
+        self.digest.word(0xC0_44A4D);
+        match command {
+            Command::Group { group, command } => {
+                if group >= self.groups.len() {
+                    return Err(CommandError::NoSuchGroup(group));
+                }
+                self.with_group(group, |g, ctx| g.apply(command, ctx));
+            }
+            Command::Producer { producer, command } => {
+                if producer >= self.producers.len() {
+                    return Err(CommandError::NoSuchProducer(producer));
+                }
+                self.with_producer(producer, |p, ctx| p.apply(command, ctx));
+            }
+            Command::StopBroker { broker, .. } | Command::StartBroker { broker } => {
+                if !self.brokers.contains_key(&broker) {
+                    return Err(CommandError::NoSuchBroker(broker));
+                }
+                return Err(CommandError::Refused("broker lifecycle is not simulated yet".into()));
+            }
+        }
+        self.visible_changes += 1;
+        Ok(())
     }
 
     /// Run events until something visible changes (one "step" for a person watching).

@@ -1,0 +1,42 @@
+//! User actions on a running simulation. Commands are plain data so a scenario can record them with
+//! their times and replay them exactly (share links, the timeline).
+
+use super::group::GroupCommand;
+use super::producer::ProducerCommand;
+use super::types::BrokerId;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// An action on consumer group number `group` (scenario order).
+    Group { group: usize, command: GroupCommand },
+    /// An action on producer number `producer` (scenario order).
+    Producer { producer: usize, command: ProducerCommand },
+    /// Stop a broker. Hard: it dies at once and the controller fences it after
+    /// `broker.session.timeout.ms`. Graceful: a controlled shutdown moves its leaderships away first.
+    StopBroker { broker: BrokerId, graceful: bool },
+    /// Start a stopped broker again: it registers, truncates its logs to the leaders' and catches up.
+    StartBroker { broker: BrokerId },
+}
+
+/// Why a command could not be carried out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    NoSuchGroup(usize),
+    NoSuchProducer(usize),
+    NoSuchBroker(BrokerId),
+    /// The command makes no sense in the current state, e.g. starting a broker that is up.
+    Refused(String),
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommandError::NoSuchGroup(g) => write!(f, "there is no consumer group number {g}"),
+            CommandError::NoSuchProducer(p) => write!(f, "there is no producer number {p}"),
+            CommandError::NoSuchBroker(b) => write!(f, "there is no broker {b}"),
+            CommandError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for CommandError {}
