@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use super::election::{LeaderAndIsr, LeaderRecoveryState};
+use super::epoch_cache::{LeaderEpochCache, TruncationStep, follower_truncation_offset};
 use super::isr::{self, Acks, FollowerFetchState, ProduceError};
 use super::log::{BatchSpec, LogConfig, PartitionLog};
 use super::types::{BrokerId, Millis, Offset, TopicPartition};
@@ -15,7 +17,23 @@ pub const REPLICA_FETCH_MAX_BYTES: u64 = 1_048_576;
 pub struct Broker {
     pub id: BrokerId,
     pub rack: Option<String>,
+    /// The process is running.
     pub up: bool,
+    /// The controller has fenced it (no heartbeat within broker.session.timeout.ms, or shut down):
+    /// it may not lead and is taken out of every ISR.
+    pub fenced: bool,
+    /// Bumped at each start: a session expiry scheduled for an earlier run is stale.
+    pub incarnation: u64,
+    /// When the current run registered; heartbeats follow every broker.heartbeat.interval.ms from here.
+    pub registered_at: Millis,
+    /// Extra delay on every fetch its follower replicas make (a slow disk or network), in virtual ms.
+    pub extra_fetch_delay_ms: Millis,
+}
+
+impl Broker {
+    pub fn new(id: BrokerId, rack: Option<String>) -> Self {
+        Broker { id, rack, up: true, fenced: false, incarnation: 0, registered_at: 0, extra_fetch_delay_ms: 0 }
+    }
 }
 
 /// Cluster-wide replication settings (broker configs in Kafka).
@@ -32,19 +50,36 @@ pub struct Topic {
     pub partitions: Vec<Partition>,
 }
 
-/// One replica of a partition on one broker: its own log and its own view of the high watermark.
+/// One replica of a partition on one broker: its own log, its own view of the high watermark, and its
+/// leader-epoch cache (which epoch wrote which offsets: what truncation after a failure is decided by).
 #[derive(Debug)]
 pub struct Replica {
     pub log: PartitionLog,
     pub high_watermark: Offset,
+    pub epochs: LeaderEpochCache,
+}
+
+impl Replica {
+    fn new(log_config: &LogConfig, now: Millis) -> Self {
+        Replica { log: PartitionLog::new(log_config.clone(), now), high_watermark: 0, epochs: LeaderEpochCache::new() }
+    }
 }
 
 /// A produce request accepted under acks=all, waiting for the high watermark to pass its last offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PendingAck {
     pub response: ResponseTo,
-    pub last_offset: Offset,
+    pub written: AckedRange,
     pub deadline: Millis,
+}
+
+/// Offsets `first..=last` written by the leader of `epoch` and acknowledged to a producer. A record is
+/// lost if the partition's log no longer holds it as written in that epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AckedRange {
+    pub first: Offset,
+    pub last: Offset,
+    pub epoch: i32,
 }
 
 /// Who a produce response goes back to: a producer and its request number.
@@ -68,6 +103,20 @@ pub enum IsrChange {
     Expanded { added: BrokerId },
 }
 
+/// Everything one follower fetch did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchOutcome {
+    pub result: FetchResult,
+    pub isr_change: Option<IsrChange>,
+    pub truncation: Option<Truncation>,
+}
+
+impl FetchOutcome {
+    fn unavailable() -> Self {
+        FetchOutcome { result: FetchResult::Unavailable, isr_change: None, truncation: None }
+    }
+}
+
 /// What a follower fetch did, so the engine can schedule the next one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FetchResult {
@@ -82,6 +131,12 @@ pub enum FetchResult {
 #[derive(Debug)]
 pub struct Partition {
     pub tp: TopicPartition,
+    /// Bumped on every change of leader, ISR or replicas (the controller's registration epoch).
+    pub partition_epoch: i32,
+    /// Topic config `unclean.leader.election.enable`.
+    pub unclean_leader_election: bool,
+    /// Set by an unclean election until the new leader has recovered its log (Kafka's RECOVERING).
+    pub leader_recovering: bool,
     /// Assigned replicas in order; the first is the preferred leader.
     pub replicas: Vec<BrokerId>,
     pub leader: Option<BrokerId>,
@@ -98,6 +153,21 @@ pub struct Partition {
     /// Per follower, the number of its current fetch loop; events of older loops are stale.
     fetch_generation: BTreeMap<BrokerId, u64>,
     pending_acks: VecDeque<PendingAck>,
+    /// Followers that must reconcile their log with a new leader (epoch-based truncation) before fetching.
+    needs_truncation: BTreeSet<BrokerId>,
+    /// What producers were told is safely written, for the lost-acknowledged-records check.
+    acked: Vec<AckedRange>,
+    /// The high watermark last published by a leader: what consumers keep while the partition is offline.
+    last_known_high_watermark: Offset,
+    /// Replicas on fenced brokers: not ISR-eligible, so they neither join the ISR nor hold back the HW.
+    fenced_replicas: BTreeSet<BrokerId>,
+}
+
+/// How a follower's log was cut back to agree with its leader's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Truncation {
+    pub from: Offset,
+    pub to: Offset,
 }
 
 impl Partition {
@@ -109,14 +179,22 @@ impl Partition {
         log_config: &LogConfig,
         now: Millis,
     ) -> Self {
-        let replica_logs = replicas
-            .iter()
-            .map(|b| (*b, Replica { log: PartitionLog::new(log_config.clone(), now), high_watermark: 0 }))
-            .collect();
+        let mut replica_logs: BTreeMap<BrokerId, Replica> =
+            replicas.iter().map(|b| (*b, Replica::new(log_config, now))).collect();
+        if let Some(first) = replicas.first().and_then(|b| replica_logs.get_mut(b)) {
+            let _ = first.epochs.assign(0, 0);
+        }
         // Kafka resets lastCaughtUpTimeMs to now for ISR followers when a leader takes over (§3.2).
         let follower_states = replicas.iter().skip(1).map(|b| (*b, FollowerFetchState::in_sync_at(now))).collect();
         Partition {
             tp,
+            partition_epoch: 0,
+            unclean_leader_election: false,
+            leader_recovering: false,
+            needs_truncation: BTreeSet::new(),
+            acked: Vec::new(),
+            last_known_high_watermark: 0,
+            fenced_replicas: BTreeSet::new(),
             leader: replicas.first().copied(),
             isr: replicas.clone(),
             leader_epoch: 0,
@@ -139,9 +217,10 @@ impl Partition {
         self.leader.and_then(|l| self.replica_logs.get(&l))
     }
 
-    /// The leader's high watermark: what consumers may read up to.
+    /// The leader's high watermark: what consumers may read up to. While the partition has no leader,
+    /// the last one published (consumers neither read nor reset meanwhile).
     pub fn high_watermark(&self) -> Offset {
-        self.leader_replica().map_or(0, |r| r.high_watermark)
+        self.leader_replica().map_or(self.last_known_high_watermark, |r| r.high_watermark)
     }
 
     pub fn leader_log_end_offset(&self) -> Offset {
@@ -177,12 +256,14 @@ impl Partition {
         isr::check_acks_before_append(acks, self.isr.len(), self.effective_min_isr())?;
         let replica = self.replica_logs.get_mut(&leader).ok_or(ProduceError::NotLeaderOrFollower)?;
         let batch = BatchSpec { records, bytes, max_timestamp: now, keys: None };
-        let (_, last) = replica.log.append(batch, now).map_err(|_| ProduceError::InvalidRecord)?;
-        let waits = acks == Acks::All;
-        if waits {
-            self.pending_acks.push_back(PendingAck { response, last_offset: last, deadline });
+        let (first, last) = replica.log.append(batch, now).map_err(|_| ProduceError::InvalidRecord)?;
+        let written = AckedRange { first, last, epoch: self.leader_epoch };
+        match acks {
+            Acks::All => self.pending_acks.push_back(PendingAck { response, written, deadline }),
+            Acks::One => self.record_acked(written),
+            Acks::Zero => {}
         }
-        Ok(waits)
+        Ok(acks == Acks::All)
     }
 
     /// Followers whose fetch was parked waiting for data: the append completes their fetch now.
@@ -201,30 +282,33 @@ impl Partition {
     /// One fetch by `follower` from the leader at `now` (Replica.updateFetchStateOrThrow, §3.2):
     /// the leader records the fetch offset, may admit the follower to the ISR, returns data, and the
     /// follower's HW becomes the leader's HW clamped to its own log.
-    pub fn follower_fetch(
-        &mut self,
-        follower: BrokerId,
-        now: Millis,
-        config: &ReplicationConfig,
-    ) -> (FetchResult, Option<IsrChange>) {
-        let Some(leader) = self.leader else { return (FetchResult::Unavailable, None) };
+    pub fn follower_fetch(&mut self, follower: BrokerId, now: Millis, config: &ReplicationConfig) -> FetchOutcome {
+        let Some(leader) = self.leader else { return FetchOutcome::unavailable() };
         if follower == leader {
-            return (FetchResult::Unavailable, None);
+            return FetchOutcome::unavailable();
         }
-        let Some(mut replica) = self.replica_logs.remove(&follower) else { return (FetchResult::Unavailable, None) };
+        let Some(mut replica) = self.replica_logs.remove(&follower) else { return FetchOutcome::unavailable() };
+        // Simplification: an uncleanly elected leader finishes recovering its log by its first follower fetch.
+        self.leader_recovering = false;
+        let truncation = if self.needs_truncation.remove(&follower) {
+            Self::reconcile(&self.replica_logs[&leader], &mut replica, now)
+        } else {
+            None
+        };
         let fetch_offset = replica.log.log_end_offset();
         let leader_leo = self.leader_log_end_offset();
         let state = self.follower_states.entry(follower).or_insert_with(FollowerFetchState::out_of_sync);
         state.on_fetch(now, fetch_offset, leader_leo);
-        let change = self.maybe_expand_isr(follower, fetch_offset);
+        let isr_change = self.maybe_expand_isr(follower, fetch_offset);
         self.update_high_watermark(now, config.replica_lag_time_max_ms);
 
-        let leader_log = &self.replica_logs[&leader].log;
+        let leader_replica = &self.replica_logs[&leader];
         let new_leo = if fetch_offset < leader_leo {
-            replica.log.copy_from(leader_log, fetch_offset, REPLICA_FETCH_MAX_BYTES, now)
+            replica.log.copy_from(&leader_replica.log, fetch_offset, REPLICA_FETCH_MAX_BYTES, now)
         } else {
             fetch_offset
         };
+        Self::sync_epochs(leader_replica, &mut replica, new_leo);
         replica.high_watermark = self.high_watermark().min(new_leo);
         self.replica_logs.insert(follower, replica);
 
@@ -234,12 +318,13 @@ impl Partition {
             self.parked_fetches.insert(follower);
             FetchResult::Parked
         };
-        (result, change)
+        FetchOutcome { result, isr_change, truncation }
     }
 
     /// maybeExpandIsr: a follower joins once it has reached the HW and the start of the current epoch.
     fn maybe_expand_isr(&mut self, follower: BrokerId, follower_leo: Offset) -> Option<IsrChange> {
         if self.isr.contains(&follower)
+            || self.fenced_replicas.contains(&follower)
             || !isr::can_join_isr(follower_leo, self.high_watermark(), self.leader_epoch_start_offset)
         {
             return None;
@@ -272,8 +357,7 @@ impl Partition {
 
     /// maybeIncrementLeaderHW (§3.3): the minimum LEO over the ISR and the caught-up followers,
     /// frozen while the ISR is below min.insync.replicas, never moving backwards.
-    /// Simplification: the controller commits ISR changes at once, so the maximal ISR is the ISR; and
-    /// every follower is ISR-eligible (fenced brokers stop fetching, so they stop being caught up).
+    /// Simplification: the controller commits ISR changes at once, so the maximal ISR is the ISR.
     pub fn update_high_watermark(&mut self, now: Millis, replica_lag_time_max_ms: Millis) {
         let Some(leader) = self.leader else { return };
         let leader_leo = self.leader_log_end_offset();
@@ -281,7 +365,8 @@ impl Partition {
         let followers = self.followers().filter_map(|f| {
             let state = self.follower_states.get(&f)?;
             let caught_up = state.is_caught_up(leader_leo, now, replica_lag_time_max_ms);
-            let holds_back = isr::holds_back_high_watermark(self.isr.contains(&f), caught_up, true);
+            let eligible = !self.fenced_replicas.contains(&f);
+            let holds_back = isr::holds_back_high_watermark(self.isr.contains(&f), caught_up, eligible);
             Some((state.known_log_end_offset(), holds_back))
         });
         let hw = isr::next_high_watermark(current, leader_leo, self.isr.len(), self.effective_min_isr(), followers);
@@ -295,7 +380,8 @@ impl Partition {
         let hw = self.high_watermark();
         let mut responses = Vec::new();
         while let Some(front) = self.pending_acks.front().copied() {
-            let result = if front.last_offset < hw {
+            let result = if front.written.last < hw {
+                self.record_acked(front.written);
                 Ok(())
             } else if front.deadline <= now {
                 Err(ProduceError::RequestTimedOut)
@@ -306,6 +392,148 @@ impl Partition {
             self.pending_acks.pop_front();
         }
         responses
+    }
+
+    /// Remember that offsets `range` were acknowledged, merging with the previous range when contiguous.
+    fn record_acked(&mut self, range: AckedRange) {
+        if let Some(last) = self.acked.last_mut().filter(|l| l.epoch == range.epoch && l.last + 1 == range.first) {
+            last.last = range.last;
+        } else {
+            self.acked.push(range);
+        }
+    }
+
+    /// Acknowledged records the partition no longer holds as written: gone from the leader's log, or
+    /// overwritten by another epoch (truncated, then reused). Records below the log start offset were
+    /// deleted by retention on purpose and do not count. Offline partitions count nothing: their data
+    /// may come back with the replica that has it.
+    pub fn lost_acknowledged_records(&self) -> u64 {
+        let Some(leader) = self.leader_replica() else { return 0 };
+        let (log_start, leo) = (leader.log.log_start_offset(), leader.log.log_end_offset());
+        let entries = leader.epochs.entries();
+        self.acked
+            .iter()
+            .map(|range| {
+                let first = range.first.max(log_start);
+                if first > range.last {
+                    return 0;
+                }
+                let wanted = range.last + 1 - first;
+                // Offsets that epoch wrote in the leader's log: from its start to the next epoch's start.
+                let span = entries.iter().position(|(e, _)| *e == range.epoch).map(|i| {
+                    let start = entries[i].1;
+                    let end = entries.get(i + 1).map_or(leo, |(_, next)| *next).min(leo);
+                    (start, end)
+                });
+                let held = span.map_or(0, |(start, end)| (range.last + 1).min(end).saturating_sub(first.max(start)));
+                wanted - held
+            })
+            .sum()
+    }
+
+    /// Install the controller's new registration (after an election or an ISR change). A new leader
+    /// starts its epoch at its log end, every follower must reconcile with it, and requests waiting at
+    /// the old leader fail with NOT_LEADER_OR_FOLLOWER (their responses are returned).
+    pub fn set_leadership(&mut self, next: LeaderAndIsr, now: Millis) -> Vec<ProduceResponse> {
+        let leader_changed = next.leader != self.leader;
+        if leader_changed {
+            self.last_known_high_watermark = self.high_watermark();
+        }
+        self.isr = next.isr;
+        self.partition_epoch = next.partition_epoch;
+        self.leader_recovering = next.leader_recovery == LeaderRecoveryState::Recovering;
+        if !leader_changed {
+            return Vec::new();
+        }
+        self.leader = next.leader;
+        self.leader_epoch = next.leader_epoch;
+        self.parked_fetches.clear();
+        let failed: Vec<ProduceResponse> = self
+            .pending_acks
+            .drain(..)
+            .map(|p| ProduceResponse { to: p.response, result: Err(ProduceError::NotLeaderOrFollower) })
+            .collect();
+        if let Some(leader) = self.leader {
+            if let Some(replica) = self.replica_logs.get_mut(&leader) {
+                let leo = replica.log.log_end_offset();
+                self.leader_epoch_start_offset = leo;
+                let _ = replica.epochs.assign(next.leader_epoch, leo);
+            }
+            let followers: Vec<BrokerId> = self.followers().collect();
+            // Partition.makeLeader: ISR followers count as caught up now, the others not at all (§3.2).
+            self.follower_states = followers
+                .iter()
+                .map(|f| {
+                    let state = if self.isr.contains(f) {
+                        FollowerFetchState::in_sync_at(now)
+                    } else {
+                        FollowerFetchState::out_of_sync()
+                    };
+                    (*f, state)
+                })
+                .collect();
+            self.needs_truncation = followers.into_iter().collect();
+        }
+        failed
+    }
+
+    /// The controller fenced (or unfenced) the broker hosting one of this partition's replicas.
+    pub fn set_replica_fenced(&mut self, broker: BrokerId, fenced: bool) {
+        if fenced {
+            self.fenced_replicas.insert(broker);
+        } else {
+            self.fenced_replicas.remove(&broker);
+        }
+    }
+
+    /// A replica on a broker that restarts must reconcile its log before fetching again.
+    pub fn mark_needs_truncation(&mut self, broker: BrokerId) {
+        if Some(broker) != self.leader {
+            self.needs_truncation.insert(broker);
+        }
+    }
+
+    /// Epoch-based truncation of a follower against the leader (AbstractFetcherThread, §3.6): ask the
+    /// leader where the follower's latest epoch ends, truncate there, and repeat for older epochs the
+    /// leader does not know.
+    fn reconcile(leader: &Replica, follower: &mut Replica, now: Millis) -> Option<Truncation> {
+        let from = follower.log.log_end_offset();
+        let mut target = from;
+        let mut asked = follower.epochs.latest_epoch();
+        for _ in 0..=follower.epochs.entries().len() {
+            let Some(epoch) = asked else { break };
+            let answer = leader.epochs.end_offset_for(Some(epoch), leader.log.log_end_offset());
+            match follower_truncation_offset(&follower.epochs, target, answer) {
+                TruncationStep::Complete { offset } => {
+                    target = target.min(offset);
+                    break;
+                }
+                TruncationStep::TruncateAndAskAgain { offset, next_epoch } => {
+                    target = target.min(offset);
+                    asked = Some(next_epoch);
+                }
+                TruncationStep::ToHighWatermark => {
+                    target = target.min(follower.high_watermark);
+                    break;
+                }
+            }
+        }
+        if target >= from {
+            return None;
+        }
+        follower.log.truncate_to(target, now);
+        follower.epochs.truncate_from_end(target);
+        follower.high_watermark = follower.high_watermark.min(target);
+        Some(Truncation { from, to: target })
+    }
+
+    /// After copying the leader's records up to `new_leo`, learn the epochs that wrote them.
+    fn sync_epochs(leader: &Replica, follower: &mut Replica, new_leo: Offset) {
+        for (epoch, start) in leader.epochs.entries() {
+            if start < new_leo && follower.epochs.latest_epoch().is_none_or(|latest| epoch > latest) {
+                let _ = follower.epochs.assign(epoch, start);
+            }
+        }
     }
 
     /// Records present in `[from, to)` of the leader's log (compaction leaves gaps).

@@ -16,6 +16,10 @@ pub enum Command {
     StopBroker { broker: BrokerId, graceful: bool },
     /// Start a stopped broker again: it registers, truncates its logs to the leaders' and catches up.
     StartBroker { broker: BrokerId },
+    /// `kafka-leader-election --election-type preferred` for every partition.
+    PreferredLeaderElection,
+    /// Make a broker's follower fetches slower by `extra_ms` (0 restores it): a slow network or disk.
+    SetBrokerFetchDelay { broker: BrokerId, extra_ms: u64 },
 }
 
 /// Why a command could not be carried out.

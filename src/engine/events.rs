@@ -35,6 +35,12 @@ pub enum Event {
     Group { group: usize, event: GroupEvent },
     /// A broker's periodic ISR expiration check (Kafka runs it every replica.lag.time.max.ms / 2).
     IsrExpiration { broker: BrokerId },
+    /// A stopped broker's heartbeat session runs out (for its run number `incarnation`).
+    BrokerSessionExpiry { broker: BrokerId, incarnation: u64 },
+    /// The controller quorum's voters elect a new active controller.
+    QuorumElection,
+    /// The controller's periodic preferred-leader check (auto.leader.rebalance.enable).
+    LeaderImbalanceCheck,
 }
 
 impl Event {
@@ -70,6 +76,9 @@ impl Event {
                 d.words(&event.digest_words());
             }
             Event::IsrExpiration { broker } => d.words(&[6, broker as u64]),
+            Event::BrokerSessionExpiry { broker, incarnation } => d.words(&[8, broker as u64, incarnation]),
+            Event::QuorumElection => d.word(9),
+            Event::LeaderImbalanceCheck => d.word(10),
         }
     }
 }

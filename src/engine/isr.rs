@@ -20,20 +20,22 @@ pub struct FollowerFetchState {
     pub log_end_offset: Option<Offset>,
     /// The leader's LEO at the time of the follower's previous fetch.
     pub last_fetch_leader_leo: Option<Offset>,
-    /// When the follower last fetched.
-    pub last_fetch_time_ms: Millis,
-    /// The last time the follower was known to have everything the leader had.
-    pub last_caught_up_time_ms: Millis,
+    /// When the follower last fetched; `None`: never.
+    pub last_fetch_time_ms: Option<Millis>,
+    /// The last time the follower was known to have everything the leader had; `None`: never.
+    /// (Kafka uses wall-clock 0, i.e. 1970; the engine's virtual clock starts at 0, so "never" must
+    /// be explicit or a brand-new out-of-sync follower would look caught up for the first 30 s.)
+    pub last_caught_up_time_ms: Option<Millis>,
 }
 
 impl FollowerFetchState {
     /// The state a new leader gives a follower that is **in** the ISR (`resetReplicaState` with
     /// `isNewLeader`): caught up as of `now`, so it is not dropped before it had a chance to fetch.
     pub fn in_sync_at(now: Millis) -> Self {
-        Self { last_caught_up_time_ms: now, ..Self::default() }
+        Self { last_caught_up_time_ms: Some(now), ..Self::default() }
     }
 
-    /// The state a new leader gives a follower **outside** the ISR: never caught up (time 0).
+    /// The state a new leader gives a follower **outside** the ISR: never caught up.
     pub fn out_of_sync() -> Self {
         Self::default()
     }
@@ -41,7 +43,7 @@ impl FollowerFetchState {
     /// `Replica.resetReplicaState`, run for every follower when this broker becomes leader (or is
     /// re-confirmed as leader when `is_new_leader` is false).
     pub fn reset(&mut self, now: Millis, leader_leo: Offset, is_new_leader: bool, in_isr: bool) {
-        let since = if in_isr { now } else { 0 };
+        let since = in_isr.then_some(now);
         *self = if is_new_leader {
             Self { last_caught_up_time_ms: since, ..Self::default() }
         } else {
@@ -62,12 +64,12 @@ impl FollowerFetchState {
     /// a follower of a busy partition, which never quite reaches the moving LEO, stay in the ISR.
     pub fn on_fetch(&mut self, now: Millis, fetch_offset: Offset, leader_leo: Offset) {
         if fetch_offset >= leader_leo {
-            self.last_caught_up_time_ms = self.last_caught_up_time_ms.max(now);
+            self.last_caught_up_time_ms = self.last_caught_up_time_ms.max(Some(now));
         } else if Some(fetch_offset) >= self.last_fetch_leader_leo {
             self.last_caught_up_time_ms = self.last_caught_up_time_ms.max(self.last_fetch_time_ms);
         }
         self.last_fetch_leader_leo = self.last_fetch_leader_leo.max(Some(leader_leo));
-        self.last_fetch_time_ms = now;
+        self.last_fetch_time_ms = Some(now);
         self.log_end_offset = Some(fetch_offset);
     }
 
@@ -75,7 +77,7 @@ impl FollowerFetchState {
     /// `replica_lag_time_max_ms`. A follower at the LEO is never lagging, however old its last fetch.
     pub fn is_caught_up(&self, leader_leo: Offset, now: Millis, replica_lag_time_max_ms: Millis) -> bool {
         self.log_end_offset == Some(leader_leo)
-            || now.saturating_sub(self.last_caught_up_time_ms) <= replica_lag_time_max_ms
+            || self.last_caught_up_time_ms.is_some_and(|t| now.saturating_sub(t) <= replica_lag_time_max_ms)
     }
 
     /// The follower's LEO for the high-watermark computation, 0 while unknown. Kafka uses −1; both
@@ -288,12 +290,12 @@ mod tests {
     fn fetch_state_follows_update_fetch_state_or_throw() {
         let mut state = FollowerFetchState::in_sync_at(T0);
         state.on_fetch(T0 + 500, 3, 6);
-        assert_eq!(state.last_caught_up_time_ms, T0);
+        assert_eq!(state.last_caught_up_time_ms, Some(T0));
         assert_eq!(state.log_end_offset, Some(3));
         state.on_fetch(T0 + 1000, 6, 6);
-        assert_eq!(state.last_caught_up_time_ms, T0 + 1000);
+        assert_eq!(state.last_caught_up_time_ms, Some(T0 + 1000));
         assert_eq!(state.last_fetch_leader_leo, Some(6));
-        assert_eq!(state.last_fetch_time_ms, T0 + 1000);
+        assert_eq!(state.last_fetch_time_ms, Some(T0 + 1000));
     }
 
     /// A fetch that is behind both the LEO and the previous fetch's LEO changes nothing.
@@ -301,9 +303,9 @@ mod tests {
     fn fetch_behind_previous_leader_leo_keeps_caught_up_time() {
         let mut state = FollowerFetchState::out_of_sync();
         state.on_fetch(100, 5, 10);
-        assert_eq!(state.last_caught_up_time_ms, 0);
+        assert_eq!(state.last_caught_up_time_ms, None);
         state.on_fetch(200, 7, 12);
-        assert_eq!(state.last_caught_up_time_ms, 0, "7 < previous leader LEO 10");
+        assert_eq!(state.last_caught_up_time_ms, None, "7 < previous leader LEO 10");
         assert_eq!(state.last_fetch_leader_leo, Some(12));
     }
 
@@ -338,13 +340,13 @@ mod tests {
         let mut state = FollowerFetchState::in_sync_at(T0);
         let first_fetch = T0 + 5000;
         state.on_fetch(first_fetch, 5, 10);
-        assert_eq!(state.last_caught_up_time_ms, T0);
+        assert_eq!(state.last_caught_up_time_ms, Some(T0));
         let hw = next_high_watermark(0, 10, 2, 1, [(state.known_log_end_offset(), true)]);
         assert_eq!(hw, 5);
 
         let second_fetch = first_fetch + 5001;
         state.on_fetch(second_fetch, 10, 15);
-        assert_eq!(state.last_caught_up_time_ms, first_fetch);
+        assert_eq!(state.last_caught_up_time_ms, Some(first_fetch));
         let hw = next_high_watermark(hw, 15, 2, 1, [(state.known_log_end_offset(), true)]);
         assert_eq!(hw, 10);
 
@@ -352,7 +354,7 @@ mod tests {
         // The test dates from the 10 s default, where 10 001 ms since initialisation would be too
         // long: only the caught-up-at-first-fetch rule keeps the follower.
         assert!(followers_to_shrink([(1, &state)], 15, second_fetch, 10_000, false).is_empty());
-        let without_rule = FollowerFetchState { last_caught_up_time_ms: T0, ..state };
+        let without_rule = FollowerFetchState { last_caught_up_time_ms: Some(T0), ..state };
         assert_eq!(followers_to_shrink([(1, &without_rule)], 15, second_fetch, 10_000, false), vec![1]);
     }
 
@@ -411,7 +413,7 @@ mod tests {
         re_elected.reset(100, 9, false, true);
         assert_eq!(re_elected.log_end_offset, Some(7));
         assert_eq!(re_elected.last_fetch_leader_leo, Some(9));
-        assert_eq!((re_elected.last_fetch_time_ms, re_elected.last_caught_up_time_ms), (100, 100));
+        assert_eq!((re_elected.last_fetch_time_ms, re_elected.last_caught_up_time_ms), (Some(100), Some(100)));
         let mut new_leader = state;
         new_leader.reset(100, 9, true, false);
         assert_eq!(new_leader, FollowerFetchState::out_of_sync());

@@ -4,6 +4,7 @@
 pub mod assignor;
 pub mod cluster;
 pub mod command;
+pub mod controller;
 pub mod election;
 pub mod epoch_cache;
 pub mod events;

@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::cluster::{
-    Broker, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
+    Broker, FetchOutcome, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
 };
 use super::command::{Command, CommandError};
+use super::controller::Controller;
 use super::events::{Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
@@ -38,22 +39,23 @@ const SNAPSHOT_NARRATION: usize = 12;
 const STEP_EVENT_LIMIT: u64 = 100_000;
 
 pub struct Engine {
-    now: Millis,
-    rng: SimRng,
-    queue: EventQueue,
-    digest: Digest,
-    events_processed: u64,
+    pub(super) now: Millis,
+    pub(super) rng: SimRng,
+    pub(super) queue: EventQueue,
+    pub(super) digest: Digest,
+    pub(super) events_processed: u64,
     /// Bumped whenever something a person can see changes; `step()` runs until it moves.
-    visible_changes: u64,
-    brokers: BTreeMap<BrokerId, Broker>,
-    replication: ReplicationConfig,
-    topics: Vec<Topic>,
+    pub(super) visible_changes: u64,
+    pub(super) brokers: BTreeMap<BrokerId, Broker>,
+    pub(super) replication: ReplicationConfig,
+    pub(super) topics: Vec<Topic>,
     /// Name and partition count of every topic, by index: what clients may know of the cluster's metadata.
-    topic_catalog: Vec<(String, u32)>,
-    producers: Vec<Producer>,
-    groups: Vec<Group>,
-    narration: NarrationLog,
-    flights: VecDeque<Flight>,
+    pub(super) topic_catalog: Vec<(String, u32)>,
+    pub(super) producers: Vec<Producer>,
+    pub(super) groups: Vec<Group>,
+    pub(super) narration: NarrationLog,
+    pub(super) flights: VecDeque<Flight>,
+    pub(super) controller: Controller,
 }
 
 impl Engine {
@@ -67,12 +69,7 @@ impl Engine {
             digest: Digest::default(),
             events_processed: 0,
             visible_changes: 0,
-            brokers: s
-                .cluster
-                .brokers
-                .iter()
-                .map(|b| (b.id, Broker { id: b.id, rack: b.rack.clone(), up: true }))
-                .collect(),
+            brokers: s.cluster.brokers.iter().map(|b| (b.id, Broker::new(b.id, b.rack.clone()))).collect(),
             replication: ReplicationConfig {
                 network_latency_ms: s.cluster.network_latency_ms,
                 replica_lag_time_max_ms: s.cluster.replica_lag_time_max_ms,
@@ -84,6 +81,7 @@ impl Engine {
             groups: Vec::new(),
             narration: NarrationLog::default(),
             flights: VecDeque::new(),
+            controller: Controller::new(&s.cluster),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -108,6 +106,9 @@ impl Engine {
         for broker in ids {
             engine.queue.schedule(engine.replication.replica_lag_time_max_ms / 2, Event::IsrExpiration { broker });
         }
+        if engine.controller.auto_leader_rebalance {
+            engine.queue.schedule(engine.controller.imbalance_check_interval_ms, Event::LeaderImbalanceCheck);
+        }
         engine
     }
 
@@ -119,7 +120,7 @@ impl Engine {
         let assignment = self.place_replicas(spec);
         let topic = self.topics.len();
         let log_config = LogConfig::default();
-        let partitions: Vec<Partition> = assignment
+        let mut partitions: Vec<Partition> = assignment
             .into_iter()
             .enumerate()
             .map(|(p, replicas)| {
@@ -132,6 +133,9 @@ impl Engine {
                 )
             })
             .collect();
+        for partition in &mut partitions {
+            partition.unclean_leader_election = spec.unclean_leader_election_enable;
+        }
         for (p, partition) in partitions.iter().enumerate() {
             for follower in partition.followers() {
                 let at = PartitionRef { topic, partition: p as u32 };
@@ -211,11 +215,25 @@ impl Engine {
                 }
                 self.with_producer(producer, |p, ctx| p.apply(command, ctx));
             }
-            Command::StopBroker { broker, .. } | Command::StartBroker { broker } => {
-                if !self.brokers.contains_key(&broker) {
-                    return Err(CommandError::NoSuchBroker(broker));
+            Command::StopBroker { broker, graceful } => self.stop_broker(broker, graceful)?,
+            Command::StartBroker { broker } => self.start_broker(broker)?,
+            Command::PreferredLeaderElection => self.elect_preferred_leaders("preferred leader election requested"),
+            Command::SetBrokerFetchDelay { broker, extra_ms } => {
+                let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
+                b.extra_fetch_delay_ms = extra_ms;
+                let text = format!("broker {broker}: follower fetches delayed by {extra_ms} ms");
+                self.narration.push(self.now, text);
+                // The broker's fetchers pick up the new delay now, not after a fetch scheduled under the old one.
+                if self.broker_up(broker) {
+                    for topic in 0..self.topics.len() {
+                        for partition in 0..self.topics[topic].partitions.len() as u32 {
+                            let at = PartitionRef { topic, partition };
+                            if self.partition(at).replicas.contains(&broker) {
+                                self.restart_fetch_loop(at, broker);
+                            }
+                        }
+                    }
                 }
-                return Err(CommandError::Refused("broker lifecycle is not simulated yet".into()));
             }
         }
         self.visible_changes += 1;
@@ -252,14 +270,17 @@ impl Engine {
             Event::FollowerFetch { at, follower, generation } => self.on_follower_fetch(at, follower, generation),
             Event::Group { group, event } => self.with_group(group, |g, ctx| g.handle(event, ctx)),
             Event::IsrExpiration { broker } => self.on_isr_expiration(broker),
+            Event::BrokerSessionExpiry { broker, incarnation } => self.on_session_expiry(broker, incarnation),
+            Event::QuorumElection => self.on_quorum_election(),
+            Event::LeaderImbalanceCheck => self.on_leader_imbalance_check(),
         }
     }
 
-    fn partition(&self, at: PartitionRef) -> &Partition {
+    pub(super) fn partition(&self, at: PartitionRef) -> &Partition {
         &self.topics[at.topic].partitions[at.partition as usize]
     }
 
-    fn partition_mut(&mut self, at: PartitionRef) -> &mut Partition {
+    pub(super) fn partition_mut(&mut self, at: PartitionRef) -> &mut Partition {
         &mut self.topics[at.topic].partitions[at.partition as usize]
     }
 
@@ -335,12 +356,12 @@ impl Engine {
     }
 
     /// Send a produce response back over the network to its producer.
-    fn respond(&mut self, response: ProduceResponse) {
+    pub(super) fn respond(&mut self, response: ProduceResponse) {
         self.queue.schedule(self.now + self.replication.network_latency_ms, Event::ProduceResponse { response });
     }
 
     /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.
-    fn after_leader_progress(&mut self, at: PartitionRef) {
+    pub(super) fn after_leader_progress(&mut self, at: PartitionRef) {
         let now = self.now;
         let lag_max = self.replication.replica_lag_time_max_ms;
         let partition = self.partition_mut(at);
@@ -351,7 +372,8 @@ impl Engine {
             self.respond(response);
         }
         for (follower, generation) in woken {
-            self.queue.schedule(now, Event::FollowerFetch { at, follower, generation });
+            let delay = self.brokers.get(&follower).map_or(0, |b| b.extra_fetch_delay_ms);
+            self.queue.schedule(now + delay, Event::FollowerFetch { at, follower, generation });
         }
     }
 
@@ -362,23 +384,37 @@ impl Engine {
         let leader_up = self.partition(at).leader.is_some_and(|l| self.broker_up(l));
         let now = self.now;
         let hw_before = self.partition(at).high_watermark();
-        let (result, change) = if leader_up {
+        let outcome = if leader_up {
             let config = self.replication;
             self.partition_mut(at).follower_fetch(follower, now, &config)
         } else {
-            (FetchResult::Unavailable, None)
+            FetchOutcome { result: FetchResult::Unavailable, isr_change: None, truncation: None }
         };
-        if let Some(change) = change {
+        if let Some(t) = outcome.truncation {
+            let tp = self.partition(at).tp.to_string();
+            self.narration.push(
+                now,
+                format!(
+                    "partition {tp}: broker {follower} truncated its log from {} to {} to match the leader",
+                    t.from, t.to
+                ),
+            );
+            self.visible_changes += 1;
+        }
+        if let Some(change) = outcome.isr_change {
             self.narrate_isr_change(at, change);
         }
+        let result = outcome.result;
         let latency = self.replication.network_latency_ms.max(1);
-        let next = match result {
-            FetchResult::Progressed => {
-                self.visible_changes += 1;
-                now + 2 * latency
-            }
-            FetchResult::Parked | FetchResult::Unavailable => now + self.replication.replica_fetch_wait_max_ms,
-        };
+        let delay = self.brokers.get(&follower).map_or(0, |b| b.extra_fetch_delay_ms);
+        let next = delay
+            + match result {
+                FetchResult::Progressed => {
+                    self.visible_changes += 1;
+                    now + 2 * latency
+                }
+                FetchResult::Parked | FetchResult::Unavailable => now + self.replication.replica_fetch_wait_max_ms,
+            };
         self.queue.schedule(next, Event::FollowerFetch { at, follower, generation });
         if self.partition(at).high_watermark() != hw_before {
             self.visible_changes += 1;
@@ -451,9 +487,9 @@ impl Engine {
         }
     }
 
-    /// The active KRaft controller. Simplification: brokers run in combined mode and the lowest live id leads the quorum.
-    fn controller(&self) -> Option<BrokerId> {
-        self.brokers.values().find(|b| b.up).map(|b| b.id)
+    /// Acknowledged records that no longer exist as written (acks=1 leader loss, unclean elections).
+    pub fn lost_acknowledged_records(&self) -> u64 {
+        self.topics.iter().flat_map(|t| &t.partitions).map(|p| p.lost_acknowledged_records()).sum()
     }
 
     /// Everything the view needs, as of now.
@@ -477,17 +513,19 @@ impl Engine {
             flights: self.flights.iter().filter(|f| f.started + FLIGHT_VISIBLE_MS >= self.now).cloned().collect(),
             narration: self.narration.recent(SNAPSHOT_NARRATION),
             events_processed: self.events_processed,
+            acknowledged_lost: self.lost_acknowledged_records(),
         }
     }
 
     fn broker_views(&self) -> Vec<BrokerView> {
-        let controller = self.controller();
+        let controller = self.controller.active;
         self.brokers
             .values()
             .map(|b| BrokerView {
                 id: b.id,
                 rack: b.rack.clone(),
                 up: b.up,
+                fenced: b.fenced,
                 controller: controller == Some(b.id),
                 replicas: self
                     .topics

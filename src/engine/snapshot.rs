@@ -17,6 +17,8 @@ pub struct Snapshot {
     /// The most recent narration lines, oldest first.
     pub narration: Vec<Narration>,
     pub events_processed: u64,
+    /// Records producers were told are written that the cluster no longer holds as written.
+    pub acknowledged_lost: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +41,8 @@ pub struct BrokerView {
     pub id: BrokerId,
     pub rack: Option<String>,
     pub up: bool,
+    /// Fenced by the controller: out of every ISR, cannot lead.
+    pub fenced: bool,
     pub controller: bool,
     /// The replicas this broker hosts, ordered by topic then partition.
     pub replicas: Vec<ReplicaView>,

@@ -15,6 +15,11 @@ pub fn default_scenario() -> Scenario {
             network_latency_ms: defaults::network_latency_ms(),
             replica_lag_time_max_ms: defaults::replica_lag_time_max_ms(),
             replica_fetch_wait_max_ms: defaults::replica_fetch_wait_max_ms(),
+            broker_session_timeout_ms: defaults::broker_session_timeout_ms(),
+            broker_heartbeat_interval_ms: defaults::broker_heartbeat_interval_ms(),
+            controller_quorum_voters: None,
+            auto_leader_rebalance_enable: defaults::auto_leader_rebalance_enable(),
+            leader_imbalance_check_interval_seconds: defaults::leader_imbalance_check_interval_seconds(),
         },
         topics: vec![TopicSpec {
             name: "orders".into(),
@@ -23,6 +28,7 @@ pub fn default_scenario() -> Scenario {
             min_insync_replicas: 2,
             // Start 0 over brokers [1,2,3] puts the leaders of partitions 0,1,2 on brokers 1,2,3, as in the seed.
             placement: Placement::StripedFrom { start: 0 },
+            unclean_leader_election_enable: false,
         }],
         producers: vec![ProducerSpec {
             name: "Producer App".into(),

@@ -36,6 +36,22 @@ pub struct ClusterSpec {
     /// How often an idle follower polls its leader (Kafka's `replica.fetch.wait.max.ms`, default 500).
     #[serde(default = "defaults::replica_fetch_wait_max_ms")]
     pub replica_fetch_wait_max_ms: u64,
+    /// KRaft `broker.session.timeout.ms` (default 9 000): a broker silent this long is fenced.
+    #[serde(default = "defaults::broker_session_timeout_ms")]
+    pub broker_session_timeout_ms: u64,
+    /// KRaft `broker.heartbeat.interval.ms` (default 2 000).
+    #[serde(default = "defaults::broker_heartbeat_interval_ms")]
+    pub broker_heartbeat_interval_ms: u64,
+    /// The KRaft controller quorum's voters (brokers in combined mode). Default: the three lowest broker ids
+    /// (or all brokers when there are fewer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controller_quorum_voters: Option<Vec<BrokerId>>,
+    /// `auto.leader.rebalance.enable` (default true): move leadership back to preferred replicas periodically.
+    #[serde(default = "defaults::auto_leader_rebalance_enable")]
+    pub auto_leader_rebalance_enable: bool,
+    /// `leader.imbalance.check.interval.seconds` (default 300).
+    #[serde(default = "defaults::leader_imbalance_check_interval_seconds")]
+    pub leader_imbalance_check_interval_seconds: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,6 +72,10 @@ pub struct TopicSpec {
     pub min_insync_replicas: u16,
     #[serde(default)]
     pub placement: Placement,
+    /// `unclean.leader.election.enable` (default false): let an out-of-sync replica lead when no in-sync
+    /// replica is alive, trading acknowledged data for availability.
+    #[serde(default)]
+    pub unclean_leader_election_enable: bool,
 }
 
 /// How replicas are laid out on brokers when the topic is created.
@@ -146,5 +166,17 @@ pub(crate) mod defaults {
     }
     pub fn auto_commit_interval_ms() -> u64 {
         5_000
+    }
+    pub fn broker_session_timeout_ms() -> u64 {
+        9_000
+    }
+    pub fn broker_heartbeat_interval_ms() -> u64 {
+        2_000
+    }
+    pub fn auto_leader_rebalance_enable() -> bool {
+        true
+    }
+    pub fn leader_imbalance_check_interval_seconds() -> u64 {
+        300
     }
 }

@@ -23,6 +23,7 @@ pub mod limits {
     pub const MEMBERS_PER_GROUP: usize = 100;
     pub const NETWORK_LATENCY_MS: u64 = 10_000;
     pub const TIMEOUT_MS: u64 = 3_600_000;
+    pub const CONTROLLER_VOTERS: usize = 9;
 }
 
 /// What is wrong with a scenario, and where.
@@ -156,6 +157,34 @@ fn validate_cluster(s: &Scenario) -> Result<(), ScenarioError> {
     check_range_u64("cluster.network_latency_ms".into(), c.network_latency_ms, 0, limits::NETWORK_LATENCY_MS)?;
     check_range_u64("cluster.replica_lag_time_max_ms".into(), c.replica_lag_time_max_ms, 1, limits::TIMEOUT_MS)?;
     check_range_u64("cluster.replica_fetch_wait_max_ms".into(), c.replica_fetch_wait_max_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64(
+        "cluster.broker_heartbeat_interval_ms".into(),
+        c.broker_heartbeat_interval_ms,
+        1,
+        limits::TIMEOUT_MS,
+    )?;
+    check_range_u64(
+        "cluster.broker_session_timeout_ms".into(),
+        c.broker_session_timeout_ms,
+        c.broker_heartbeat_interval_ms,
+        limits::TIMEOUT_MS,
+    )?;
+    check_range_u64(
+        "cluster.leader_imbalance_check_interval_seconds".into(),
+        c.leader_imbalance_check_interval_seconds,
+        1,
+        limits::TIMEOUT_MS / 1_000,
+    )?;
+    if let Some(voters) = &c.controller_quorum_voters {
+        check_count("cluster.controller_quorum_voters".into(), voters.len(), 1, limits::CONTROLLER_VOTERS)?;
+        let distinct: BTreeSet<_> = voters.iter().collect();
+        if distinct.len() != voters.len() {
+            return Err(err("cluster.controller_quorum_voters", "names a broker twice"));
+        }
+        if let Some(unknown) = voters.iter().find(|v| !ids.contains(v)) {
+            return Err(err("cluster.controller_quorum_voters", format!("broker {unknown} is not in the cluster")));
+        }
+    }
     Ok(())
 }
 
