@@ -20,6 +20,8 @@ pub fn default_scenario() -> Scenario {
             controller_quorum_voters: None,
             auto_leader_rebalance_enable: defaults::auto_leader_rebalance_enable(),
             leader_imbalance_check_interval_seconds: defaults::leader_imbalance_check_interval_seconds(),
+            log_retention_check_interval_ms: defaults::log_retention_check_interval_ms(),
+            log_cleaner_backoff_ms: defaults::log_cleaner_backoff_ms(),
         },
         topics: vec![TopicSpec {
             name: "orders".into(),
@@ -29,6 +31,14 @@ pub fn default_scenario() -> Scenario {
             // Start 0 over brokers [1,2,3] puts the leaders of partitions 0,1,2 on brokers 1,2,3, as in the seed.
             placement: Placement::StripedFrom { start: 0 },
             unclean_leader_election_enable: false,
+            retention_ms: defaults::retention_ms(),
+            retention_bytes: defaults::retention_bytes(),
+            segment_bytes: defaults::segment_bytes(),
+            segment_ms: defaults::segment_ms(),
+            cleanup_policy: CleanupPolicySpec::Delete,
+            min_cleanable_dirty_ratio: defaults::min_cleanable_dirty_ratio(),
+            delete_retention_ms: defaults::delete_retention_ms(),
+            min_compaction_lag_ms: 0,
         }],
         producers: vec![ProducerSpec {
             name: "Producer App".into(),

@@ -52,6 +52,12 @@ pub struct ClusterSpec {
     /// `leader.imbalance.check.interval.seconds` (default 300).
     #[serde(default = "defaults::leader_imbalance_check_interval_seconds")]
     pub leader_imbalance_check_interval_seconds: u64,
+    /// `log.retention.check.interval.ms` (default 300 000): how often brokers apply retention.
+    #[serde(default = "defaults::log_retention_check_interval_ms")]
+    pub log_retention_check_interval_ms: u64,
+    /// `log.cleaner.backoff.ms` (default 15 000): how often an idle log cleaner looks for work.
+    #[serde(default = "defaults::log_cleaner_backoff_ms")]
+    pub log_cleaner_backoff_ms: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -76,6 +82,42 @@ pub struct TopicSpec {
     /// replica is alive, trading acknowledged data for availability.
     #[serde(default)]
     pub unclean_leader_election_enable: bool,
+    /// `retention.ms` (default 7 days; -1: keep forever).
+    #[serde(default = "defaults::retention_ms")]
+    pub retention_ms: i64,
+    /// `retention.bytes` per partition (default -1: no size limit).
+    #[serde(default = "defaults::retention_bytes")]
+    pub retention_bytes: i64,
+    /// `segment.bytes` (default 1 GiB; at least 1 MiB since Kafka 4.0).
+    #[serde(default = "defaults::segment_bytes")]
+    pub segment_bytes: u64,
+    /// `segment.ms` (default 7 days).
+    #[serde(default = "defaults::segment_ms")]
+    pub segment_ms: u64,
+    /// `cleanup.policy` (default delete).
+    #[serde(default)]
+    pub cleanup_policy: CleanupPolicySpec,
+    /// `min.cleanable.dirty.ratio` (default 0.5).
+    #[serde(default = "defaults::min_cleanable_dirty_ratio")]
+    pub min_cleanable_dirty_ratio: f64,
+    /// `delete.retention.ms`: how long tombstones survive after the first cleaning (default 1 day).
+    #[serde(default = "defaults::delete_retention_ms")]
+    pub delete_retention_ms: u64,
+    /// `min.compaction.lag.ms` (default 0).
+    #[serde(default)]
+    pub min_compaction_lag_ms: u64,
+}
+
+/// Kafka's `cleanup.policy` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum CleanupPolicySpec {
+    #[default]
+    #[serde(rename = "delete")]
+    Delete,
+    #[serde(rename = "compact")]
+    Compact,
+    #[serde(rename = "compact,delete")]
+    CompactDelete,
 }
 
 /// How replicas are laid out on brokers when the topic is created.
@@ -178,5 +220,29 @@ pub(crate) mod defaults {
     }
     pub fn leader_imbalance_check_interval_seconds() -> u64 {
         300
+    }
+    pub fn log_retention_check_interval_ms() -> u64 {
+        300_000
+    }
+    pub fn log_cleaner_backoff_ms() -> u64 {
+        15_000
+    }
+    pub fn retention_ms() -> i64 {
+        7 * 24 * 3_600_000
+    }
+    pub fn retention_bytes() -> i64 {
+        -1
+    }
+    pub fn segment_bytes() -> u64 {
+        1 << 30
+    }
+    pub fn segment_ms() -> u64 {
+        7 * 24 * 3_600_000
+    }
+    pub fn min_cleanable_dirty_ratio() -> f64 {
+        0.5
+    }
+    pub fn delete_retention_ms() -> u64 {
+        24 * 3_600_000
     }
 }

@@ -24,6 +24,9 @@ pub mod limits {
     pub const NETWORK_LATENCY_MS: u64 = 10_000;
     pub const TIMEOUT_MS: u64 = 3_600_000;
     pub const CONTROLLER_VOTERS: usize = 9;
+    /// Longest time-valued topic config: a year of virtual time.
+    pub const CONFIG_MS: u64 = 365 * 24 * 3_600_000;
+    pub const SEGMENT_BYTES: u64 = 1 << 40;
 }
 
 /// What is wrong with a scenario, and where.
@@ -101,6 +104,17 @@ fn check_range_u64(field: String, value: u64, min: u64, max: u64) -> Result<(), 
     Ok(())
 }
 
+/// A Kafka config bound, with Kafka's own `ConfigDef` wording.
+fn check_config_at_least(field: String, name: &str, value: i64, min: i64) -> Result<(), ScenarioError> {
+    if value < min {
+        return Err(err(
+            field,
+            format!("Invalid value {value} for configuration {name}: Value must be at least {min}"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_rate(field: String, rate: f64) -> Result<(), ScenarioError> {
     if !(0.0..=limits::RATE_PER_SEC).contains(&rate) {
         return Err(err(field, format!("{rate} is not a rate within 0..={}", limits::RATE_PER_SEC)));
@@ -170,6 +184,13 @@ fn validate_cluster(s: &Scenario) -> Result<(), ScenarioError> {
         limits::TIMEOUT_MS,
     )?;
     check_range_u64(
+        "cluster.log_retention_check_interval_ms".into(),
+        c.log_retention_check_interval_ms,
+        1,
+        limits::TIMEOUT_MS,
+    )?;
+    check_range_u64("cluster.log_cleaner_backoff_ms".into(), c.log_cleaner_backoff_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64(
         "cluster.leader_imbalance_check_interval_seconds".into(),
         c.leader_imbalance_check_interval_seconds,
         1,
@@ -222,11 +243,41 @@ fn validate_topics(s: &Scenario) -> Result<(), ScenarioError> {
             ));
         }
         validate_placement(&at("placement"), t.partitions, t.replication_factor, &t.placement, &brokers)?;
+        validate_topic_configs(&at, t)?;
     }
     if total > limits::PARTITIONS_TOTAL {
         return Err(err(
             "topics",
             format!("{total} partitions in all exceeds the limit of {}", limits::PARTITIONS_TOTAL),
+        ));
+    }
+    Ok(())
+}
+
+/// Topic configs, bounded as Kafka 4.0's `LogConfig` bounds them, and by the simulator's limits.
+fn validate_topic_configs(at: &dyn Fn(&str) -> String, t: &super::model::TopicSpec) -> Result<(), ScenarioError> {
+    let max = limits::CONFIG_MS as i64;
+    check_config_at_least(at("retention_ms"), "retention.ms", t.retention_ms, -1)?;
+    check_config_at_least(at("retention_bytes"), "retention.bytes", t.retention_bytes, -1)?;
+    check_config_at_least(
+        at("segment_bytes"),
+        "segment.bytes",
+        t.segment_bytes.min(i64::MAX as u64) as i64,
+        1_048_576,
+    )?;
+    check_config_at_least(at("segment_ms"), "segment.ms", t.segment_ms.min(i64::MAX as u64) as i64, 1)?;
+    check_range_u64(at("retention_ms"), t.retention_ms.max(0) as u64, 0, max as u64)?;
+    check_range_u64(at("segment_ms"), t.segment_ms, 1, max as u64)?;
+    check_range_u64(at("segment_bytes"), t.segment_bytes, 1_048_576, limits::SEGMENT_BYTES)?;
+    check_range_u64(at("delete_retention_ms"), t.delete_retention_ms, 0, max as u64)?;
+    check_range_u64(at("min_compaction_lag_ms"), t.min_compaction_lag_ms, 0, max as u64)?;
+    if !(0.0..=1.0).contains(&t.min_cleanable_dirty_ratio) {
+        return Err(err(
+            at("min_cleanable_dirty_ratio"),
+            format!(
+                "Invalid value {} for configuration min.cleanable.dirty.ratio: Value must be between 0 and 1",
+                t.min_cleanable_dirty_ratio
+            ),
         ));
     }
     Ok(())
