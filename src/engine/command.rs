@@ -1,11 +1,16 @@
 //! User actions on a running simulation. Commands are plain data so a scenario can record them with
 //! their times and replay them exactly (share links, the timeline).
 
+use serde::{Deserialize, Serialize};
+
 use super::group::GroupCommand;
 use super::producer::ProducerCommand;
 use super::types::BrokerId;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Serialized (externally tagged, snake_case) into scenario files and share links: renaming a variant or a
+/// field breaks old links, so add new variants instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// An action on consumer group number `group` (scenario order).
     Group { group: usize, command: GroupCommand },

@@ -36,7 +36,8 @@ impl ProducerEvent {
 }
 
 /// A user action on a producer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ProducerCommand {
     /// Records per virtual second, in thousandths (so the command stays exact and comparable).
     SetRate { records_per_sec_millis: u64 },

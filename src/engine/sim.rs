@@ -201,7 +201,6 @@ impl Engine {
 
     /// Carry out a user action now (at the current virtual time).
     pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
-        self.digest.word(0xC0_44A4D);
         match command {
             Command::Group { group, command } => {
                 if group >= self.groups.len() {
@@ -236,6 +235,8 @@ impl Engine {
                 }
             }
         }
+        // Only accepted commands enter the history: a refused one changed nothing, and is not recorded.
+        self.digest.word(0xC0_44A4D);
         self.visible_changes += 1;
         Ok(())
     }
@@ -243,10 +244,15 @@ impl Engine {
     /// Run events until something visible changes (one "step" for a person watching).
     /// Returns false if nothing changed within the step limit.
     pub fn step(&mut self) -> bool {
+        self.step_within(Millis::MAX)
+    }
+
+    /// `step`, but never past `limit`: a replay stops there to apply the user's next recorded action.
+    pub fn step_within(&mut self, limit: Millis) -> bool {
         let before = self.visible_changes;
         let mut budget = STEP_EVENT_LIMIT;
         while self.visible_changes == before && budget > 0 {
-            let Some(at) = self.queue.next_time() else { return false };
+            let Some(at) = self.queue.next_time().filter(|&at| at <= limit) else { return false };
             let Some((at, event)) = self.queue.pop_due(at) else { return false };
             self.process(at, event);
             budget -= 1;

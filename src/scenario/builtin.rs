@@ -57,5 +57,6 @@ pub fn default_scenario() -> Scenario {
             // Commit every second rather than Kafka's 5 s default so lag (HW − committed) tracks what the eye sees.
             auto_commit_interval_ms: 1_000,
         }],
+        actions: Vec::new(),
     }
 }

@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::BrokerId;
+use crate::engine::command::Command;
+use crate::engine::{BrokerId, Millis};
 
 /// The current scenario format version. Loading accepts this version and older ones it knows.
 pub const SCENARIO_VERSION: u32 = 1;
@@ -21,6 +22,18 @@ pub struct Scenario {
     pub topics: Vec<TopicSpec>,
     pub producers: Vec<ProducerSpec>,
     pub groups: Vec<GroupSpec>,
+    /// What the user did, in order: replaying these at their times reproduces the history they saw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<TimedCommand>,
+}
+
+/// One user action and the virtual time it was taken at. Replay runs the engine to `at_ms` (every event due
+/// by then) and then applies the command, exactly as the live app did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedCommand {
+    pub at_ms: Millis,
+    pub command: Command,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -27,6 +27,10 @@ pub mod limits {
     /// Longest time-valued topic config: a year of virtual time.
     pub const CONFIG_MS: u64 = 365 * 24 * 3_600_000;
     pub const SEGMENT_BYTES: u64 = 1 << 40;
+    /// Recorded user actions: far more than a person clicks in a session, few enough to replay in a blink.
+    pub const ACTIONS: usize = 10_000;
+    /// Latest virtual time an action (or a shared moment) may name: a simulated week.
+    pub const TIMELINE_MS: u64 = 7 * 24 * 3_600_000;
 }
 
 /// What is wrong with a scenario, and where.
@@ -147,6 +151,7 @@ pub fn validate(scenario: Scenario) -> Result<ValidScenario, ScenarioError> {
     validate_topics(s)?;
     validate_producers(s)?;
     validate_groups(s)?;
+    validate_actions(s)?;
     Ok(ValidScenario(scenario))
 }
 
@@ -365,6 +370,22 @@ fn validate_groups(s: &Scenario) -> Result<(), ScenarioError> {
         }
         check_rate(at("records_per_sec"), g.records_per_sec)?;
         check_range_u64(at("auto_commit_interval_ms"), g.auto_commit_interval_ms, 1, limits::TIMEOUT_MS)?;
+    }
+    Ok(())
+}
+
+/// Actions must be in time order (replay applies them in sequence) and within the timeline. Whether each one
+/// makes sense (a broker that exists, a group that is there) is the engine's call at replay, as it was live.
+fn validate_actions(s: &Scenario) -> Result<(), ScenarioError> {
+    check_count("actions".into(), s.actions.len(), 0, limits::ACTIONS)?;
+    let mut previous = 0;
+    for (i, action) in s.actions.iter().enumerate() {
+        let field = format!("actions[{i}].at_ms");
+        check_range_u64(field.clone(), action.at_ms, 0, limits::TIMELINE_MS)?;
+        if action.at_ms < previous {
+            return Err(err(field, format!("{} is earlier than the action before it ({previous})", action.at_ms)));
+        }
+        previous = action.at_ms;
     }
     Ok(())
 }

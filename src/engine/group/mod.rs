@@ -102,7 +102,8 @@ impl GroupEvent {
 }
 
 /// A user action on a group.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GroupCommand {
     /// Set every member's processing rate, in records per virtual second.
     SetProcessingRate { records_per_sec_millis: u64 },
