@@ -16,7 +16,7 @@ use super::placement;
 use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
 use super::rng::SimRng;
 use super::snapshot::*;
-use super::trace::{Digest, NarrationLog};
+use super::trace::{Digest, Narration, NarrationLog};
 use super::types::{BrokerId, Millis, TopicPartition};
 use crate::scenario::{Placement, TopicSpec, ValidScenario};
 
@@ -179,6 +179,11 @@ impl Engine {
     }
 
     /// Digest of every event processed so far: equal digests mean equal histories.
+    /// The whole bounded narration log (oldest first), for the UI's event log; the snapshot carries only the latest lines.
+    pub fn narration(&self) -> impl DoubleEndedIterator<Item = &Narration> {
+        self.narration.lines()
+    }
+
     pub fn history_digest(&self) -> u64 {
         self.digest.value()
     }
