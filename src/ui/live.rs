@@ -1,0 +1,148 @@
+//! The running session as the UI holds it: the `Session` (scenario, engine, recorded actions), the metrics
+//! sampled from its snapshots, a copy of the event log, and how far the timeline reaches.
+//! Pure Rust, so the whole interaction loop is tested natively.
+
+use std::rc::Rc;
+
+use super::metrics::MetricsHistory;
+use crate::engine::Millis;
+use crate::engine::command::Command;
+use crate::engine::snapshot::Snapshot;
+use crate::engine::trace::Narration;
+use crate::scenario::ValidScenario;
+use crate::session::{PerformError, Session};
+
+pub struct Live {
+    session: Session,
+    metrics: Rc<MetricsHistory>,
+    lines: Rc<Vec<Narration>>,
+    /// The furthest virtual time reached in this branch of history: the timeline's end.
+    horizon: Millis,
+}
+
+impl Live {
+    pub fn new(scenario: ValidScenario) -> Live {
+        let mut live =
+            Live { session: Session::new(scenario), metrics: Rc::default(), lines: Rc::default(), horizon: 0 };
+        live.refresh();
+        live
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn now(&self) -> Millis {
+        self.session.now()
+    }
+
+    pub fn horizon(&self) -> Millis {
+        self.horizon
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.session.snapshot()
+    }
+
+    pub fn metrics(&self) -> Rc<MetricsHistory> {
+        self.metrics.clone()
+    }
+
+    /// The engine's event log, oldest first.
+    pub fn lines(&self) -> Rc<Vec<Narration>> {
+        self.lines.clone()
+    }
+
+    /// Play: run virtual time forward.
+    pub fn advance_by(&mut self, ms: Millis) {
+        self.session.advance_to(self.session.now() + ms);
+        self.refresh();
+    }
+
+    /// One visible step (paused). False when nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        let moved = self.session.step();
+        self.refresh();
+        moved
+    }
+
+    /// Jump to virtual time `t` on the timeline (back by deterministic replay).
+    pub fn seek(&mut self, t: Millis) {
+        if t < self.session.now() {
+            Rc::make_mut(&mut self.metrics).rewind(t);
+        }
+        self.session.seek(t);
+        self.refresh();
+    }
+
+    /// Do something to the cluster now; recorded in the session's history. Acting after scrubbing back
+    /// starts a new branch of history, so the timeline ends here.
+    pub fn perform(&mut self, command: Command) -> Result<(), PerformError> {
+        self.session.perform(command)?;
+        self.horizon = self.session.now();
+        self.refresh();
+        Ok(())
+    }
+
+    /// Sample metrics and copy the event log if it changed.
+    fn refresh(&mut self) {
+        let snapshot = self.session.snapshot();
+        Rc::make_mut(&mut self.metrics).observe(&snapshot);
+        self.horizon = self.horizon.max(self.session.now());
+        let engine = self.session.engine();
+        let changed =
+            engine.narration().next_back() != self.lines.last() || engine.narration().count() != self.lines.len();
+        if changed {
+            self.lines = Rc::new(engine.narration().cloned().collect());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::default_valid_scenario;
+
+    fn leader_of_partition_0(live: &Live) -> Option<i32> {
+        live.snapshot().topics[0].partitions[0].leader
+    }
+
+    #[test]
+    fn performing_records_the_action_and_seeking_back_replays_it() {
+        let mut live = Live::new(default_valid_scenario());
+        live.advance_by(10_000);
+        let leader = leader_of_partition_0(&live).expect("partition 0 has a leader");
+        live.perform(Command::StopBroker { broker: leader, graceful: true }).expect("broker is up");
+        assert_eq!(live.session().scenario().actions.len(), 1);
+        live.advance_by(20_000);
+        assert_ne!(leader_of_partition_0(&live), Some(leader), "a graceful stop moves leadership");
+        let hw_at_30s = live.snapshot().topics[0].partitions[0].high_watermark;
+
+        live.seek(5_000);
+        assert_eq!(live.now(), 5_000);
+        assert_eq!(live.horizon(), 30_000, "scrubbing back keeps the timeline's end");
+        assert_eq!(leader_of_partition_0(&live), Some(leader), "before the action, the old leader leads");
+        assert!(live.snapshot().topics[0].partitions[0].high_watermark < hw_at_30s);
+        assert!(live.lines().iter().all(|n| n.at <= 5_000), "the event log rewinds too");
+
+        live.seek(30_000);
+        assert_eq!(live.snapshot().topics[0].partitions[0].high_watermark, hw_at_30s, "replay is exact");
+    }
+
+    #[test]
+    fn a_refused_action_is_not_recorded() {
+        let mut live = Live::new(default_valid_scenario());
+        let err = live.perform(Command::StartBroker { broker: 1 }).expect_err("broker 1 is running");
+        assert_eq!(err.to_string(), "broker 1 is already running");
+        assert!(live.session().scenario().actions.is_empty());
+    }
+
+    #[test]
+    fn acting_after_scrubbing_back_ends_the_timeline_there() {
+        let mut live = Live::new(default_valid_scenario());
+        live.advance_by(20_000);
+        live.seek(8_000);
+        live.perform(Command::PreferredLeaderElection).expect("accepted");
+        assert_eq!(live.horizon(), 8_000);
+    }
+}
