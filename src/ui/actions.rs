@@ -93,17 +93,43 @@ pub struct ActionMenuProps {
 #[function_component(ActionMenu)]
 pub fn action_menu(props: &ActionMenuProps) -> Html {
     let first = use_node_ref();
+    // Whether keyboard focus is (or was last) inside the menu; cleared when the user moves it elsewhere.
+    let holds_focus = use_mut_ref(|| false);
     {
         let (first, autofocus) = (first.clone(), props.autofocus);
-        // Again whenever the actions change (after one runs, the broker's state changes the menu): keyboard users
-        // stay in the menu instead of losing focus with the button they pressed.
-        let labels: Vec<String> = props.actions.iter().map(|a| a.label.clone()).collect();
-        use_effect_with((props.title.clone(), labels), move |_| {
+        use_effect_with(props.title.clone(), move |_| {
             if autofocus && let Some(button) = first.cast::<web_sys::HtmlElement>() {
                 let _ = button.focus();
             }
         });
     }
+    {
+        // After an action the broker's state changes the menu, and the button that was pressed may be gone:
+        // keyboard users stay in the menu (on its first action) instead of being dropped on the page's body.
+        let (first, holds_focus) = (first.clone(), holds_focus.clone());
+        use_effect(move || {
+            if *holds_focus.borrow()
+                && super::platform::focus_lost()
+                && let Some(button) = first.cast::<web_sys::HtmlElement>()
+            {
+                let _ = button.focus();
+            }
+        });
+    }
+    let on_focusin = {
+        let holds_focus = holds_focus.clone();
+        Callback::from(move |_: FocusEvent| *holds_focus.borrow_mut() = true)
+    };
+    let on_focusout = {
+        let holds_focus = holds_focus.clone();
+        Callback::from(move |e: FocusEvent| {
+            // relatedTarget is where focus went; None means it went nowhere (the element was removed).
+            let went_inside = e.related_target().is_none();
+            if !went_inside {
+                *holds_focus.borrow_mut() = false;
+            }
+        })
+    };
     let on_keydown = {
         let close = props.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -115,7 +141,7 @@ pub fn action_menu(props: &ActionMenuProps) -> Html {
     };
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
-        <div class="action-menu" onkeydown={on_keydown}>
+        <div class="action-menu" onkeydown={on_keydown} onfocusin={on_focusin} onfocusout={on_focusout}>
             <div class="menu-head">
                 <h3 id="action-menu-title">{ format!("{}: actions", props.title) }</h3>
                 <button type="button" class="close" aria-label="Close menu" title="Close (Escape)" onclick={close}>{ "×" }</button>

@@ -53,3 +53,15 @@ pub fn key_belongs_to_target(event: &web_sys::KeyboardEvent) -> bool {
         .flatten()
         .is_some()
 }
+
+/// Whether keyboard focus is nowhere (on the page's body), e.g. because the focused element was removed.
+pub fn focus_lost() -> bool {
+    let document = web_sys::window().and_then(|w| w.document());
+    let active = document.as_ref().and_then(|d| d.active_element());
+    let body = document.and_then(|d| d.body());
+    match (active, body) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.as_ref(),
+        (Some(_), None) => false,
+    }
+}
