@@ -310,6 +310,10 @@ impl Partition {
         };
         Self::sync_epochs(leader_replica, &mut replica, new_leo);
         replica.high_watermark = self.high_watermark().min(new_leo);
+        // The fetch response carries the leader's log start offset and the follower adopts it
+        // (`maybeIncrementLogStartOffset`), never past its own HW; its retention then drops the segments below.
+        let leader_log_start = leader_replica.log.log_start_offset().min(replica.high_watermark);
+        let _ = replica.log.delete_records(leader_log_start, replica.high_watermark);
         self.replica_logs.insert(follower, replica);
 
         let result = if new_leo > fetch_offset {

@@ -12,6 +12,7 @@ pub mod group;
 pub mod invariants;
 pub mod isr;
 pub mod log;
+pub mod maintenance;
 pub mod partitioner;
 pub mod placement;
 pub mod producer;

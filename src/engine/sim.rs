@@ -11,7 +11,7 @@ use super::controller::Controller;
 use super::events::{Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
-use super::log::LogConfig;
+use super::maintenance::{MaintenanceConfig, log_config_for};
 use super::placement;
 use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
 use super::rng::SimRng;
@@ -56,6 +56,7 @@ pub struct Engine {
     pub(super) narration: NarrationLog,
     pub(super) flights: VecDeque<Flight>,
     pub(super) controller: Controller,
+    pub(super) maintenance: MaintenanceConfig,
 }
 
 impl Engine {
@@ -82,6 +83,10 @@ impl Engine {
             narration: NarrationLog::default(),
             flights: VecDeque::new(),
             controller: Controller::new(&s.cluster),
+            maintenance: MaintenanceConfig {
+                retention_check_interval_ms: s.cluster.log_retention_check_interval_ms,
+                cleaner_backoff_ms: s.cluster.log_cleaner_backoff_ms,
+            },
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -105,6 +110,7 @@ impl Engine {
         let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
         for broker in ids {
             engine.queue.schedule(engine.replication.replica_lag_time_max_ms / 2, Event::IsrExpiration { broker });
+            engine.schedule_maintenance(broker);
         }
         if engine.controller.auto_leader_rebalance {
             engine.queue.schedule(engine.controller.imbalance_check_interval_ms, Event::LeaderImbalanceCheck);
@@ -119,7 +125,7 @@ impl Engine {
     fn create_topic(&mut self, spec: &TopicSpec) {
         let assignment = self.place_replicas(spec);
         let topic = self.topics.len();
-        let log_config = LogConfig::default();
+        let log_config = log_config_for(spec);
         let mut partitions: Vec<Partition> = assignment
             .into_iter()
             .enumerate()
@@ -279,7 +285,18 @@ impl Engine {
             Event::BrokerSessionExpiry { broker, incarnation } => self.on_session_expiry(broker, incarnation),
             Event::QuorumElection => self.on_quorum_election(),
             Event::LeaderImbalanceCheck => self.on_leader_imbalance_check(),
+            Event::LogRetention { broker } => self.on_log_retention(broker),
+            Event::LogCleaner { broker } => self.on_log_cleaner(broker),
         }
+    }
+
+    /// Every partition of every topic, in topic then partition order.
+    pub(super) fn partition_refs(&self) -> Vec<PartitionRef> {
+        (0..self.topics.len())
+            .flat_map(|topic| {
+                (0..self.topics[topic].partitions.len() as u32).map(move |partition| PartitionRef { topic, partition })
+            })
+            .collect()
     }
 
     pub(super) fn partition(&self, at: PartitionRef) -> &Partition {
@@ -290,7 +307,7 @@ impl Engine {
         &mut self.topics[at.topic].partitions[at.partition as usize]
     }
 
-    fn broker_up(&self, id: BrokerId) -> bool {
+    pub(super) fn broker_up(&self, id: BrokerId) -> bool {
         self.brokers.get(&id).is_some_and(|b| b.up)
     }
 
