@@ -3,6 +3,7 @@
 //! log every `log.cleaner.backoff.ms`). The rules themselves live in `log/retention.rs` and
 //! `log/compaction.rs`; this module decides when they run, on which replicas, and says what they did.
 
+use super::admin::Periodic;
 use super::events::Event;
 use super::log::{CleanupPolicy, LogConfig};
 use super::sim::Engine;
@@ -64,20 +65,16 @@ impl PassSummary {
 }
 
 impl Engine {
-    /// Each broker's first retention check and cleaner wake-up.
-    pub(super) fn schedule_maintenance(&mut self, broker: BrokerId) {
-        let config = self.maintenance;
-        self.queue.schedule(self.now + config.retention_check_interval_ms, Event::LogRetention { broker });
-        self.queue.schedule(self.now + config.cleaner_backoff_ms, Event::LogCleaner { broker });
-    }
-
     /// `LogManager.cleanupLogs`: every replica on the broker deletes the old segments its rules allow, each
     /// below its own high watermark. A stopped broker does nothing, and checks again an interval later.
     pub(super) fn on_log_retention(&mut self, broker: BrokerId) {
+        if !self.periodic_continues(broker, Periodic::LogRetention) {
+            return;
+        }
         let now = self.now;
         if self.broker_up(broker) {
             let mut summary = PassSummary::default();
-            for at in self.partition_refs() {
+            for at in self.each_partition() {
                 let partition = self.partition_mut(at);
                 let leads = partition.leader == Some(broker);
                 let tp = partition.tp.to_string();
@@ -108,10 +105,13 @@ impl Engine {
     /// Simplification: Kafka's cleaner threads take one log at a time, dirtiest first, and back off only when
     /// none needs cleaning; here every log that needs it is cleaned in one pass per back-off interval.
     pub(super) fn on_log_cleaner(&mut self, broker: BrokerId) {
+        if !self.periodic_continues(broker, Periodic::LogCleaner) {
+            return;
+        }
         let now = self.now;
         if self.broker_up(broker) {
             let mut summary = PassSummary::default();
-            for at in self.partition_refs() {
+            for at in self.each_partition() {
                 let partition = self.partition_mut(at);
                 let leads = partition.leader == Some(broker);
                 let tp = partition.tp.to_string();

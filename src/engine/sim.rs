@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::admin::{Periodic, PeriodicChains};
 use super::cluster::{
     Broker, FetchOutcome, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
 };
@@ -57,6 +58,7 @@ pub struct Engine {
     pub(super) flights: VecDeque<Flight>,
     pub(super) controller: Controller,
     pub(super) maintenance: MaintenanceConfig,
+    pub(super) periodic: PeriodicChains,
 }
 
 impl Engine {
@@ -87,6 +89,7 @@ impl Engine {
                 retention_check_interval_ms: s.cluster.log_retention_check_interval_ms,
                 cleaner_backoff_ms: s.cluster.log_cleaner_backoff_ms,
             },
+            periodic: PeriodicChains::default(),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -109,8 +112,7 @@ impl Engine {
         }
         let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
         for broker in ids {
-            engine.queue.schedule(engine.replication.replica_lag_time_max_ms / 2, Event::IsrExpiration { broker });
-            engine.schedule_maintenance(broker);
+            engine.start_periodic(broker);
         }
         if engine.controller.auto_leader_rebalance {
             engine.queue.schedule(engine.controller.imbalance_check_interval_ms, Event::LeaderImbalanceCheck);
@@ -122,7 +124,7 @@ impl Engine {
         self.topics.iter().position(|t| t.name == name)
     }
 
-    fn create_topic(&mut self, spec: &TopicSpec) {
+    pub(super) fn create_topic(&mut self, spec: &TopicSpec) {
         let assignment = self.place_replicas(spec);
         let topic = self.topics.len();
         let log_config = log_config_for(spec);
@@ -156,7 +158,7 @@ impl Engine {
             ),
         );
         self.topic_catalog.push((spec.name.clone(), partitions.len() as u32));
-        self.topics.push(Topic { name: spec.name.clone(), partitions });
+        self.topics.push(Topic { name: spec.name.clone(), spec: spec.clone(), partitions });
     }
 
     fn place_replicas(&mut self, spec: &TopicSpec) -> Vec<Vec<BrokerId>> {
@@ -223,6 +225,13 @@ impl Engine {
             Command::StopBroker { broker, graceful } => self.stop_broker(broker, graceful)?,
             Command::StartBroker { broker } => self.start_broker(broker)?,
             Command::PreferredLeaderElection => self.elect_preferred_leaders("preferred leader election requested"),
+            Command::AddBroker { broker, rack } => self.add_broker(broker, rack)?,
+            Command::RemoveBroker { broker } => self.remove_broker(broker)?,
+            Command::CreateTopic { spec } => self.create_topic_command(*spec)?,
+            Command::SetTopicConfig { topic, name, value } => self.set_topic_config_command(&topic, &name, &value)?,
+            Command::ChangeReplicationFactor { topic, replication_factor } => {
+                self.change_replication_factor(&topic, replication_factor)?
+            }
             Command::SetBrokerFetchDelay { broker, extra_ms } => {
                 let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
                 b.extra_fetch_delay_ms = extra_ms;
@@ -288,15 +297,6 @@ impl Engine {
             Event::LogRetention { broker } => self.on_log_retention(broker),
             Event::LogCleaner { broker } => self.on_log_cleaner(broker),
         }
-    }
-
-    /// Every partition of every topic, in topic then partition order.
-    pub(super) fn partition_refs(&self) -> Vec<PartitionRef> {
-        (0..self.topics.len())
-            .flat_map(|topic| {
-                (0..self.topics[topic].partitions.len() as u32).map(move |partition| PartitionRef { topic, partition })
-            })
-            .collect()
     }
 
     pub(super) fn partition(&self, at: PartitionRef) -> &Partition {
@@ -449,6 +449,9 @@ impl Engine {
     }
 
     fn on_isr_expiration(&mut self, broker: BrokerId) {
+        if !self.periodic_continues(broker, Periodic::IsrExpiration) {
+            return;
+        }
         let now = self.now;
         let lag_max = self.replication.replica_lag_time_max_ms;
         if self.broker_up(broker) {
