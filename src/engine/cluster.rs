@@ -9,6 +9,7 @@ use super::epoch_cache::{LeaderEpochCache, TruncationStep, follower_truncation_o
 use super::isr::{self, Acks, FollowerFetchState, ProduceError};
 use super::log::{BatchSpec, LogConfig, PartitionLog};
 use super::types::{BrokerId, Millis, Offset, TopicPartition};
+use crate::scenario::TopicSpec;
 
 /// Bytes a follower may fetch for one partition in one request (Kafka's `replica.fetch.max.bytes`, 1 MiB).
 pub const REPLICA_FETCH_MAX_BYTES: u64 = 1_048_576;
@@ -47,6 +48,8 @@ pub struct ReplicationConfig {
 #[derive(Debug)]
 pub struct Topic {
     pub name: String,
+    /// The topic as created, with every config change since: the source of its partitions' settings.
+    pub spec: TopicSpec,
     pub partitions: Vec<Partition>,
 }
 
@@ -209,6 +212,43 @@ impl Partition {
         }
     }
 
+    /// Reassignment adds a replica: an empty log that fetches from the leader (starting at its log start
+    /// offset) and joins the ISR once caught up, like any follower.
+    pub fn add_replica(&mut self, broker: BrokerId, now: Millis) {
+        if self.replicas.contains(&broker) {
+            return;
+        }
+        let config = self.replica_logs.values().next().map(|r| r.log.config().clone()).unwrap_or_default();
+        self.replica_logs.insert(broker, Replica::new(&config, now));
+        self.follower_states.insert(broker, FollowerFetchState::out_of_sync());
+        self.replicas.push(broker);
+        self.partition_epoch += 1;
+    }
+
+    /// Reassignment removes a follower: out of the replica set and ISR, its log deleted, its fetch loop
+    /// stopped (its loop number moves on, so the pending fetch is stale). The leader is never removed here.
+    pub fn remove_replica(&mut self, broker: BrokerId) {
+        if self.leader == Some(broker) || !self.replicas.contains(&broker) {
+            return;
+        }
+        self.replicas.retain(|&b| b != broker);
+        self.isr.retain(|&b| b != broker);
+        self.replica_logs.remove(&broker);
+        self.follower_states.remove(&broker);
+        self.parked_fetches.remove(&broker);
+        self.needs_truncation.remove(&broker);
+        self.fenced_replicas.remove(&broker);
+        self.next_fetch_generation(broker);
+        self.partition_epoch += 1;
+    }
+
+    /// A new log configuration for every replica (a topic config change).
+    pub fn set_log_config(&mut self, config: &LogConfig) {
+        for replica in self.replica_logs.values_mut() {
+            replica.log.set_config(config.clone());
+        }
+    }
+
     pub fn followers(&self) -> impl Iterator<Item = BrokerId> + '_ {
         self.replicas.iter().copied().filter(move |b| Some(*b) != self.leader)
     }
@@ -310,6 +350,10 @@ impl Partition {
         };
         Self::sync_epochs(leader_replica, &mut replica, new_leo);
         replica.high_watermark = self.high_watermark().min(new_leo);
+        // The fetch response carries the leader's log start offset and the follower adopts it
+        // (`maybeIncrementLogStartOffset`), never past its own HW; its retention then drops the segments below.
+        let leader_log_start = leader_replica.log.log_start_offset().min(replica.high_watermark);
+        let _ = replica.log.delete_records(leader_log_start, replica.high_watermark);
         self.replica_logs.insert(follower, replica);
 
         let result = if new_leo > fetch_offset {

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::group::GroupCommand;
 use super::producer::ProducerCommand;
 use super::types::BrokerId;
+use crate::scenario::TopicSpec;
 
 /// Serialized (externally tagged, snake_case) into scenario files and share links: renaming a variant or a
 /// field breaks old links, so add new variants instead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// An action on consumer group number `group` (scenario order).
@@ -25,6 +26,17 @@ pub enum Command {
     PreferredLeaderElection,
     /// Make a broker's follower fetches slower by `extra_ms` (0 restores it): a slow network or disk.
     SetBrokerFetchDelay { broker: BrokerId, extra_ms: u64 },
+    /// A new broker registers with the controller (it hosts nothing until topics are created or reassigned).
+    AddBroker { broker: BrokerId, rack: Option<String> },
+    /// Unregister a broker that hosts no replica and is not a controller voter (decommissioning).
+    RemoveBroker { broker: BrokerId },
+    /// `kafka-topics.sh --create`.
+    CreateTopic { spec: Box<TopicSpec> },
+    /// `kafka-configs.sh --alter --entity-type topics --add-config name=value`.
+    SetTopicConfig { topic: String, name: String, value: String },
+    /// A partition reassignment that changes every partition's replication factor: new replicas go to the
+    /// least-loaded brokers and catch up; removed ones are followers from the end of each replica list.
+    ChangeReplicationFactor { topic: String, replication_factor: u16 },
 }
 
 /// Why a command could not be carried out.

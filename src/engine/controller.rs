@@ -62,7 +62,7 @@ impl Engine {
         self.brokers.get(&broker).is_some_and(|b| b.up && !b.fenced)
     }
 
-    fn each_partition(&self) -> Vec<PartitionRef> {
+    pub(super) fn each_partition(&self) -> Vec<PartitionRef> {
         self.topics
             .iter()
             .enumerate()
@@ -194,7 +194,7 @@ impl Engine {
     }
 
     /// Give every leaderless partition a leader if one of its replicas can lead now.
-    fn elect_offline_partitions(&mut self, why: &str) {
+    pub(super) fn elect_offline_partitions(&mut self, why: &str) {
         for at in self.each_partition() {
             let partition = self.partition(at);
             if partition.leader.is_some() {

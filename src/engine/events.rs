@@ -41,6 +41,10 @@ pub enum Event {
     QuorumElection,
     /// The controller's periodic preferred-leader check (auto.leader.rebalance.enable).
     LeaderImbalanceCheck,
+    /// A broker's periodic retention pass (`log.retention.check.interval.ms`).
+    LogRetention { broker: BrokerId },
+    /// A broker's log cleaner wakes up to compact what needs it (`log.cleaner.backoff.ms`).
+    LogCleaner { broker: BrokerId },
 }
 
 impl Event {
@@ -79,6 +83,8 @@ impl Event {
             Event::BrokerSessionExpiry { broker, incarnation } => d.words(&[8, broker as u64, incarnation]),
             Event::QuorumElection => d.word(9),
             Event::LeaderImbalanceCheck => d.word(10),
+            Event::LogRetention { broker } => d.words(&[11, broker as u64]),
+            Event::LogCleaner { broker } => d.words(&[12, broker as u64]),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The simulation engine: pure, deterministic Rust (no web APIs, no wall clock, no OS randomness).
 //! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod admin;
 pub mod assignor;
 pub mod cluster;
 pub mod command;
@@ -12,6 +13,7 @@ pub mod group;
 pub mod invariants;
 pub mod isr;
 pub mod log;
+pub mod maintenance;
 pub mod partitioner;
 pub mod placement;
 pub mod producer;

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use super::admin::{Periodic, PeriodicChains};
 use super::cluster::{
     Broker, FetchOutcome, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
 };
@@ -11,7 +12,7 @@ use super::controller::Controller;
 use super::events::{Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
-use super::log::LogConfig;
+use super::maintenance::{MaintenanceConfig, log_config_for};
 use super::placement;
 use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
 use super::rng::SimRng;
@@ -56,6 +57,8 @@ pub struct Engine {
     pub(super) narration: NarrationLog,
     pub(super) flights: VecDeque<Flight>,
     pub(super) controller: Controller,
+    pub(super) maintenance: MaintenanceConfig,
+    pub(super) periodic: PeriodicChains,
 }
 
 impl Engine {
@@ -82,6 +85,11 @@ impl Engine {
             narration: NarrationLog::default(),
             flights: VecDeque::new(),
             controller: Controller::new(&s.cluster),
+            maintenance: MaintenanceConfig {
+                retention_check_interval_ms: s.cluster.log_retention_check_interval_ms,
+                cleaner_backoff_ms: s.cluster.log_cleaner_backoff_ms,
+            },
+            periodic: PeriodicChains::default(),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -104,7 +112,7 @@ impl Engine {
         }
         let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
         for broker in ids {
-            engine.queue.schedule(engine.replication.replica_lag_time_max_ms / 2, Event::IsrExpiration { broker });
+            engine.start_periodic(broker);
         }
         if engine.controller.auto_leader_rebalance {
             engine.queue.schedule(engine.controller.imbalance_check_interval_ms, Event::LeaderImbalanceCheck);
@@ -116,10 +124,10 @@ impl Engine {
         self.topics.iter().position(|t| t.name == name)
     }
 
-    fn create_topic(&mut self, spec: &TopicSpec) {
+    pub(super) fn create_topic(&mut self, spec: &TopicSpec) {
         let assignment = self.place_replicas(spec);
         let topic = self.topics.len();
-        let log_config = LogConfig::default();
+        let log_config = log_config_for(spec);
         let mut partitions: Vec<Partition> = assignment
             .into_iter()
             .enumerate()
@@ -150,7 +158,7 @@ impl Engine {
             ),
         );
         self.topic_catalog.push((spec.name.clone(), partitions.len() as u32));
-        self.topics.push(Topic { name: spec.name.clone(), partitions });
+        self.topics.push(Topic { name: spec.name.clone(), spec: spec.clone(), partitions });
     }
 
     fn place_replicas(&mut self, spec: &TopicSpec) -> Vec<Vec<BrokerId>> {
@@ -222,6 +230,13 @@ impl Engine {
             Command::StopBroker { broker, graceful } => self.stop_broker(broker, graceful)?,
             Command::StartBroker { broker } => self.start_broker(broker)?,
             Command::PreferredLeaderElection => self.elect_preferred_leaders("preferred leader election requested"),
+            Command::AddBroker { broker, rack } => self.add_broker(broker, rack)?,
+            Command::RemoveBroker { broker } => self.remove_broker(broker)?,
+            Command::CreateTopic { spec } => self.create_topic_command(*spec)?,
+            Command::SetTopicConfig { topic, name, value } => self.set_topic_config_command(&topic, &name, &value)?,
+            Command::ChangeReplicationFactor { topic, replication_factor } => {
+                self.change_replication_factor(&topic, replication_factor)?
+            }
             Command::SetBrokerFetchDelay { broker, extra_ms } => {
                 let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
                 b.extra_fetch_delay_ms = extra_ms;
@@ -284,6 +299,8 @@ impl Engine {
             Event::BrokerSessionExpiry { broker, incarnation } => self.on_session_expiry(broker, incarnation),
             Event::QuorumElection => self.on_quorum_election(),
             Event::LeaderImbalanceCheck => self.on_leader_imbalance_check(),
+            Event::LogRetention { broker } => self.on_log_retention(broker),
+            Event::LogCleaner { broker } => self.on_log_cleaner(broker),
         }
     }
 
@@ -295,7 +312,7 @@ impl Engine {
         &mut self.topics[at.topic].partitions[at.partition as usize]
     }
 
-    fn broker_up(&self, id: BrokerId) -> bool {
+    pub(super) fn broker_up(&self, id: BrokerId) -> bool {
         self.brokers.get(&id).is_some_and(|b| b.up)
     }
 
@@ -437,6 +454,9 @@ impl Engine {
     }
 
     fn on_isr_expiration(&mut self, broker: BrokerId) {
+        if !self.periodic_continues(broker, Periodic::IsrExpiration) {
+            return;
+        }
         let now = self.now;
         let lag_max = self.replication.replica_lag_time_max_ms;
         if self.broker_up(broker) {

@@ -138,3 +138,32 @@ pub struct Flight {
     pub key: Option<String>,
     pub started: Millis,
 }
+
+/// Everything about one partition that the inspector shows. Built on demand for the selected partition
+/// (`Engine::partition_detail`), not every frame: with thousands of partitions the per-frame snapshot stays lean.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartitionDetail {
+    pub topic: String,
+    pub partition: u32,
+    pub leader: Option<BrokerId>,
+    pub leader_epoch: i32,
+    pub replicas: Vec<BrokerId>,
+    pub isr: Vec<BrokerId>,
+    pub cleanup_policy: super::log::CleanupPolicy,
+    pub replica_logs: Vec<ReplicaLogDetail>,
+}
+
+/// One replica's log: its segments and its leader-epoch cache (which epoch wrote from which offset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaLogDetail {
+    pub broker: BrokerId,
+    pub log_start_offset: Offset,
+    pub log_end_offset: Offset,
+    pub high_watermark: Offset,
+    pub size_bytes: u64,
+    pub segments: Vec<super::log::SegmentView>,
+    /// (epoch, start offset) pairs, oldest first.
+    pub epochs: Vec<(i32, Offset)>,
+    /// Share of the log the cleaner could compact now (0 on topics that are not compacted).
+    pub dirty_ratio: f64,
+}

@@ -2,8 +2,9 @@
 
 pub mod builtin;
 pub mod model;
+pub mod topic_config;
 pub mod validate;
 
 pub use builtin::default_scenario;
 pub use model::*;
-pub use validate::{ScenarioError, ValidScenario, limits, validate};
+pub use validate::{ScenarioError, ValidScenario, limits, validate, validate_topic};

@@ -29,7 +29,7 @@ pub struct Scenario {
 
 /// One user action and the virtual time it was taken at. Replay runs the engine to `at_ms` (every event due
 /// by then) and then applies the command, exactly as the live app did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimedCommand {
     pub at_ms: Millis,

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::model::{Placement, SCENARIO_VERSION, Scenario};
+use super::model::{Placement, SCENARIO_VERSION, Scenario, TopicSpec};
+use crate::engine::BrokerId;
 
 /// The limits. Sized for the product's promise (a hundred brokers, thousands of partitions, a million
 /// records a second) with headroom, and no further.
@@ -220,35 +221,8 @@ fn validate_topics(s: &Scenario) -> Result<(), ScenarioError> {
     let brokers: BTreeSet<_> = s.cluster.brokers.iter().map(|b| b.id).collect();
     let mut total: u64 = 0;
     for (i, t) in s.topics.iter().enumerate() {
-        let at = |f: &str| format!("topics[{i}].{f}");
-        check_topic_name(at("name"), &t.name)?;
-        check_range_u64(at("partitions"), t.partitions.into(), 1, limits::PARTITIONS_PER_TOPIC.into())?;
         total += u64::from(t.partitions);
-        if t.replication_factor == 0 || t.replication_factor > limits::REPLICATION_FACTOR {
-            return Err(err(
-                at("replication_factor"),
-                format!("{} is outside 1..={}", t.replication_factor, limits::REPLICATION_FACTOR),
-            ));
-        }
-        if usize::from(t.replication_factor) > brokers.len() {
-            // Kafka's own message (StripedReplicaPlacer / InvalidReplicationFactorException).
-            return Err(err(
-                at("replication_factor"),
-                format!(
-                    "The target replication factor of {} cannot be reached because only {} broker(s) are registered.",
-                    t.replication_factor,
-                    brokers.len()
-                ),
-            ));
-        }
-        if t.min_insync_replicas == 0 || t.min_insync_replicas > limits::REPLICATION_FACTOR {
-            return Err(err(
-                at("min_insync_replicas"),
-                format!("{} is outside 1..={}", t.min_insync_replicas, limits::REPLICATION_FACTOR),
-            ));
-        }
-        validate_placement(&at("placement"), t.partitions, t.replication_factor, &t.placement, &brokers)?;
-        validate_topic_configs(&at, t)?;
+        validate_topic(&format!("topics[{i}]"), t, &brokers)?;
     }
     if total > limits::PARTITIONS_TOTAL {
         return Err(err(
@@ -256,6 +230,40 @@ fn validate_topics(s: &Scenario) -> Result<(), ScenarioError> {
             format!("{total} partitions in all exceeds the limit of {}", limits::PARTITIONS_TOTAL),
         ));
     }
+    Ok(())
+}
+
+/// One topic on its own: name, counts, placement and configs. `path` names it in errors (`topics[2]`);
+/// also used when a topic is created or reconfigured on a running cluster.
+pub fn validate_topic(path: &str, t: &TopicSpec, brokers: &BTreeSet<BrokerId>) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{path}.{f}");
+    check_topic_name(at("name"), &t.name)?;
+    check_range_u64(at("partitions"), t.partitions.into(), 1, limits::PARTITIONS_PER_TOPIC.into())?;
+    if t.replication_factor == 0 || t.replication_factor > limits::REPLICATION_FACTOR {
+        return Err(err(
+            at("replication_factor"),
+            format!("{} is outside 1..={}", t.replication_factor, limits::REPLICATION_FACTOR),
+        ));
+    }
+    if usize::from(t.replication_factor) > brokers.len() {
+        // Kafka's own message (StripedReplicaPlacer / InvalidReplicationFactorException).
+        return Err(err(
+            at("replication_factor"),
+            format!(
+                "The target replication factor of {} cannot be reached because only {} broker(s) are registered.",
+                t.replication_factor,
+                brokers.len()
+            ),
+        ));
+    }
+    if t.min_insync_replicas == 0 || t.min_insync_replicas > limits::REPLICATION_FACTOR {
+        return Err(err(
+            at("min_insync_replicas"),
+            format!("{} is outside 1..={}", t.min_insync_replicas, limits::REPLICATION_FACTOR),
+        ));
+    }
+    validate_placement(&at("placement"), t.partitions, t.replication_factor, &t.placement, brokers)?;
+    validate_topic_configs(&at, t)?;
     Ok(())
 }
 

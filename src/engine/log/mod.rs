@@ -82,6 +82,12 @@ impl PartitionLog {
         &self.config
     }
 
+    /// A topic config change (`IncrementalAlterConfigs`): it applies from the next append, retention pass and
+    /// cleaning round, as in Kafka; nothing already written is rewritten by the change itself.
+    pub fn set_config(&mut self, config: LogConfig) {
+        self.config = config;
+    }
+
     /// `logStartOffset`: the first offset a consumer may read.
     pub fn log_start_offset(&self) -> Offset {
         self.log_start_offset
