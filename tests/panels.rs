@@ -8,6 +8,7 @@ use kafkaviz::engine::command::Command;
 use kafkaviz::engine::snapshot::Snapshot;
 use kafkaviz::engine::trace::Narration;
 use kafkaviz::ui::actions::{ActionMenu, ActionMenuProps, broker_actions};
+use kafkaviz::ui::cluster_panel::{ClusterPanel, ClusterPanelProps};
 use kafkaviz::ui::config::{ConfigPanel, ConfigPanelProps};
 use kafkaviz::ui::default_valid_scenario;
 use kafkaviz::ui::diagram::{Diagram, DiagramProps};
@@ -17,7 +18,7 @@ use kafkaviz::ui::metrics::{MetricsPanel, MetricsProps};
 use kafkaviz::ui::narration::{EventKind, NarrationPanel, NarrationProps, matches_filter, mentions};
 use kafkaviz::ui::selection::Selection;
 use scraper::{ElementRef, Html, Selector};
-use yew::{BaseComponent, LocalServerRenderer};
+use yew::{BaseComponent, Callback, LocalServerRenderer};
 
 fn render<C: BaseComponent>(props: C::Properties) -> Html {
     let html = futures::executor::block_on(LocalServerRenderer::<C>::with_props(props).render());
@@ -85,7 +86,8 @@ fn a_running_brokers_menu_offers_kill_stop_slow_and_election() {
             "Stop gracefully",
             "Slow follower fetches (+2 s)",
             "Restore fetch speed",
-            "Preferred leader election"
+            "Preferred leader election",
+            "Remove from cluster"
         ]
     );
     assert!(
@@ -101,7 +103,7 @@ fn a_stopped_brokers_menu_offers_restart() {
     let snapshot = live.snapshot();
     let actions = broker_actions(&snapshot.brokers[2]);
     assert_eq!(actions[0].command, Command::StartBroker { broker: 3 });
-    assert_eq!(actions.len(), 2, "restart and preferred election only");
+    assert_eq!(actions.len(), 3, "restart, preferred election and removal only");
 }
 
 #[test]
@@ -118,6 +120,7 @@ fn inspector(live: &Live, topic: &str, partition: u32) -> Html {
         topic: topic.to_string().into(),
         partition,
         lines: live.lines(),
+        detail: live.partition_detail(topic, partition).map(Rc::new),
         on_close: Default::default(),
     })
 }
@@ -280,11 +283,18 @@ fn metrics_panel_names_produce_errors_when_acks_all_cannot_be_met() {
     assert!(errors.contains(&"NOT_ENOUGH_REPLICAS"), "{errors:?}");
 }
 
+fn accept_all() -> Callback<Command, Result<(), String>> {
+    Callback::from(|_: Command| Ok(()))
+}
+
 #[test]
 fn config_panel_names_each_setting() {
     let live = live_after(0);
-    let doc =
-        render::<ConfigPanel>(ConfigPanelProps { snapshot: Rc::new(live.snapshot()), on_perform: Default::default() });
+    let doc = render::<ConfigPanel>(ConfigPanelProps {
+        snapshot: Rc::new(live.snapshot()),
+        topics: live.topics(),
+        on_perform: accept_all(),
+    });
     assert_eq!(select(&doc, "[data-config-producer=\"Producer App\"] form[data-config=rate] input").len(), 1);
     assert_eq!(
         select(&doc, "[data-config-group=\"order-service\"] form[data-config=\"processing rate\"] button[type=submit]")
@@ -296,6 +306,49 @@ fn config_panel_names_each_setting() {
         let target = label.value().attr("for").unwrap();
         assert_eq!(select(&doc, &format!("input#{target}")).len(), 1, "label {target} names an input");
     }
+    let topic_fields: Vec<&str> = select(&doc, "[data-config-topic=orders] form[data-config]")
+        .iter()
+        .map(|f| f.value().attr("data-config").unwrap())
+        .collect();
+    assert_eq!(topic_fields, kafkaviz::scenario::topic_config::TOPIC_CONFIGS);
+    let min_isr = one_text(&doc, "[data-config-topic=orders] form[data-config=\"min.insync.replicas\"] .config-note");
+    assert_eq!(min_isr, "now 2 · Kafka default 1");
+}
+
+#[test]
+fn cluster_panel_offers_the_next_broker_id_and_topic_creation() {
+    let live = live_after(0);
+    let doc =
+        render::<ClusterPanel>(ClusterPanelProps { snapshot: Rc::new(live.snapshot()), on_perform: accept_all() });
+    let buttons: Vec<String> = select(&doc, ".button-row button").iter().map(text).collect();
+    assert_eq!(buttons, ["Add broker 4", "Preferred leader election"]);
+    assert_eq!(select(&doc, "form[aria-label=\"Create topic\"] input").len(), 3);
+    assert_eq!(
+        one_text(&doc, "form[data-config=\"orders replication factor\"] .config-note"),
+        "now 3 · default.replication.factor 1"
+    );
+}
+
+#[test]
+fn inspector_shows_the_leaders_segments_and_epoch_cache() {
+    let mut live = live_after(5_000);
+    let leader = live.snapshot().topics[0].partitions[2].leader.unwrap();
+    live.perform(Command::StopBroker { broker: leader, graceful: true }).unwrap();
+    play(&mut live, 5_000);
+    let doc = inspector(&live, "orders", 2);
+    let detail = live.partition_detail("orders", 2).unwrap();
+    let segments = select(&doc, "tr[data-segment]");
+    assert!(!segments.is_empty());
+    assert!(text(segments.last().unwrap()).contains("active"));
+    let epochs: Vec<&str> =
+        select(&doc, "li[data-epoch]").iter().map(|e| e.value().attr("data-epoch").unwrap()).collect();
+    assert_eq!(
+        epochs.last().copied(),
+        Some(detail.leader_epoch.to_string()).as_deref(),
+        "the new leader's epoch is cached"
+    );
+    assert!(epochs.len() >= 2, "epoch 0 and the one after the controlled shutdown: {epochs:?}");
+    assert!(one_text(&doc, ".log-detail p").contains("cleanup.policy = delete"));
 }
 
 #[test]
@@ -303,7 +356,7 @@ fn whole_app_has_timeline_panels_and_status_counters() {
     let html = futures::executor::block_on(LocalServerRenderer::<kafkaviz::ui::App>::new().render());
     let doc = Html::parse_fragment(&html);
     assert_eq!(select(&doc, "input[type=range][aria-label=Timeline]").len(), 1);
-    for panel in ["Events", "Metrics", "Configuration"] {
+    for panel in ["Events", "Metrics", "Cluster", "Configuration"] {
         assert!(select(&doc, ".sidebar h2").iter().any(|h| text(h) == panel), "panel {panel}");
     }
     assert_eq!(one_text(&doc, "[data-counter=brokers-up]"), "3/3");

@@ -192,6 +192,12 @@ impl Engine {
         self.narration.lines()
     }
 
+    /// Every topic's current spec (configs as altered since creation), in creation order: the config panels'
+    /// current values.
+    pub fn topic_specs(&self) -> impl Iterator<Item = &TopicSpec> {
+        self.topics.iter().map(|t| &t.spec)
+    }
+
     pub fn history_digest(&self) -> u64 {
         self.digest.value()
     }

@@ -56,6 +56,11 @@ pub fn broker_actions(b: &BrokerView) -> Vec<MenuAction> {
         ));
     }
     actions.push(preferred_election());
+    actions.push(action(
+        "Remove from cluster",
+        "Decommission: unregister the broker. Kafka refuses while it still hosts replicas (reassign them first).",
+        Command::RemoveBroker { broker },
+    ));
     actions
 }
 
@@ -69,8 +74,8 @@ pub fn preferred_election() -> MenuAction {
 }
 
 /// What can be done to one member of consumer group number `group`.
-/// Simplification: the engine on this branch only sets a whole group's processing rate; crash, stop and
-/// slow for one member arrive with the group-protocol commands and are added here then.
+/// Empty until the engine has per-member commands (crash, stop, slow): today it only sets a whole group's
+/// processing rate, which the configuration panel offers.
 pub fn consumer_actions(_group: usize, _member: &MemberView) -> Vec<MenuAction> {
     Vec::new()
 }

@@ -7,6 +7,7 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use super::clock::PlaybackClock;
+use super::cluster_panel::ClusterPanel;
 use super::config::ConfigPanel;
 use super::controls::Controls;
 use super::diagram::Diagram;
@@ -22,7 +23,7 @@ use crate::engine::Millis;
 use crate::engine::command::Command;
 use crate::engine::snapshot::Snapshot;
 use crate::engine::trace::Narration;
-use crate::scenario::{ValidScenario, default_scenario, validate};
+use crate::scenario::{TopicSpec, ValidScenario, default_scenario, validate};
 
 /// Wall-clock milliseconds between frames (about 30 frames a second: smooth, and light on the CPU).
 const FRAME_MS: u32 = 33;
@@ -38,6 +39,7 @@ struct Frame {
     snapshot: Rc<Snapshot>,
     lines: Rc<Vec<Narration>>,
     metrics: Rc<MetricsHistory>,
+    topics: Rc<Vec<TopicSpec>>,
     now: Millis,
     horizon: Millis,
 }
@@ -48,6 +50,7 @@ impl Frame {
             snapshot: Rc::new(live.snapshot()),
             lines: live.lines(),
             metrics: live.metrics(),
+            topics: live.topics(),
             now: live.now(),
             horizon: live.horizon(),
         }
@@ -120,13 +123,22 @@ pub fn app() -> Html {
             frame.set(Frame::of(&live.borrow()));
         })
     };
-    let on_perform = {
-        let (live, frame, outcome) = (live.clone(), frame.clone(), outcome.clone());
-        Callback::from(move |command: Command| {
-            let result = live.borrow_mut().perform(command);
-            let done = live.borrow().lines().last().map(|n| n.text.clone()).unwrap_or_else(|| "done".into());
-            outcome.set(Some(result.map(|()| done).map_err(|e| e.to_string())));
+    // Every user action goes through here: `Session::perform` applies and records it. Err is the reason
+    // the engine refused; the caller shows it where the user acted.
+    let perform = {
+        let (live, frame) = (live.clone(), frame.clone());
+        Callback::from(move |command: Command| -> Result<(), String> {
+            let result = live.borrow_mut().perform(command).map_err(|e| e.to_string());
             frame.set(Frame::of(&live.borrow()));
+            result
+        })
+    };
+    let on_perform = {
+        let (live, perform, outcome) = (live.clone(), perform.clone(), outcome.clone());
+        Callback::from(move |command: Command| {
+            let result = perform.emit(command);
+            let done = live.borrow().lines().last().map(|n| n.text.clone()).unwrap_or_else(|| "done".into());
+            outcome.set(Some(result.map(|()| done)));
         })
     };
     let on_select = {
@@ -178,6 +190,10 @@ pub fn app() -> Html {
     }
 
     let f = (*frame).clone();
+    let detail = match &*selection {
+        Selection::Partition { topic, partition } => live.borrow().partition_detail(topic, *partition).map(Rc::new),
+        _ => None,
+    };
     html! {
         <div class="app">
             <header class="topbar">
@@ -195,10 +211,11 @@ pub fn app() -> Html {
                 </div>
                 <aside class="sidebar" aria-label="Inspector, metrics and events">
                     <SelectionPanel selection={(*selection).clone()} snapshot={f.snapshot.clone()} lines={f.lines.clone()}
-                        on_perform={on_perform.clone()} on_close={on_close.clone()} outcome={(*outcome).clone()} />
+                        on_perform={on_perform.clone()} on_close={on_close.clone()} outcome={(*outcome).clone()} {detail} />
                     <NarrationPanel lines={f.lines.clone()} snapshot={f.snapshot.clone()} {on_highlight} />
                     <MetricsPanel snapshot={f.snapshot.clone()} history={f.metrics.clone()} />
-                    <ConfigPanel snapshot={f.snapshot.clone()} on_perform={on_perform.clone()} />
+                    <ClusterPanel snapshot={f.snapshot.clone()} on_perform={perform.clone()} />
+                    <ConfigPanel snapshot={f.snapshot.clone()} topics={f.topics.clone()} on_perform={perform.clone()} />
                 </aside>
             </main>
             <StatusBar snapshot={f.snapshot.clone()} />

@@ -1,6 +1,7 @@
 //! Configuration panels with Kafka's names and defaults, for the settings the engine can change while
-//! running. Values are checked the way Kafka's `ConfigDef` checks them, and refused with its message
-//! ("Invalid value … for configuration …: …") before any command is sent.
+//! running: producers, groups, and every topic's dynamic configs (`kafka-configs.sh --alter`). Values are
+//! parsed the way Kafka's `ConfigDef` parses them and refused with its message ("Invalid value … for
+//! configuration …: …"); range checks the engine makes come back the same way and show under the field.
 
 use std::rc::Rc;
 
@@ -10,7 +11,8 @@ use crate::engine::command::Command;
 use crate::engine::group::GroupCommand;
 use crate::engine::producer::ProducerCommand;
 use crate::engine::snapshot::Snapshot;
-use crate::scenario::limits;
+use crate::scenario::topic_config::{TOPIC_CONFIGS, set_topic_config, topic_config_value};
+use crate::scenario::{TopicSpec, limits};
 
 /// Kafka's `ConfigException` message for a rejected value.
 pub fn invalid(name: &str, value: &str, reason: &str) -> String {
@@ -45,7 +47,8 @@ pub struct ConfigFieldProps {
     pub current: AttrValue,
     /// Parse the text into the command to send, or Kafka's reason for refusing it.
     pub parse: Callback<String, Result<Command, String>>,
-    pub on_perform: Callback<Command>,
+    /// Carry the command out; Err is the engine's reason for refusing it.
+    pub on_perform: Callback<Command, Result<(), String>>,
 }
 
 /// One config: a labelled input and an Apply button; Enter applies too.
@@ -62,13 +65,7 @@ pub fn config_field(props: &ConfigFieldProps) -> Html {
             (text.clone(), error.clone(), props.parse.clone(), props.on_perform.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match parse.emit((*text).clone()) {
-                Ok(command) => {
-                    error.set(None);
-                    perform.emit(command);
-                }
-                Err(why) => error.set(Some(why)),
-            }
+            error.set(parse.emit((*text).clone()).and_then(|command| perform.emit(command)).err());
         })
     };
     let id = format!("config-{}", props.name.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
@@ -89,7 +86,58 @@ pub fn config_field(props: &ConfigFieldProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct ConfigPanelProps {
     pub snapshot: Rc<Snapshot>,
-    pub on_perform: Callback<Command>,
+    /// Every topic's current spec, for the topic configs.
+    #[prop_or_default]
+    pub topics: Rc<Vec<TopicSpec>>,
+    pub on_perform: Callback<Command, Result<(), String>>,
+}
+
+/// Kafka's default for a topic config, as `kafka-configs.sh --describe --all` prints it.
+pub fn topic_config_default(name: &str) -> Option<String> {
+    topic_config_value(&crate::ui::cluster_panel::new_topic_spec("default", 1, 1), name)
+}
+
+/// One topic's dynamic configs, collapsed by default (ten fields per topic).
+fn topic_configs(spec: &TopicSpec, on_perform: &Callback<Command, Result<(), String>>) -> Html {
+    html! {
+        <details class="topic-configs" data-config-topic={spec.name.clone()}>
+            <summary>{ format!("Topic {}", spec.name) }</summary>
+            { for TOPIC_CONFIGS.iter().map(|&name| {
+                let current = topic_config_value(spec, name).unwrap_or_default();
+                let default = topic_config_default(name).map_or_else(String::new, |d| format!("Kafka default {d}"));
+                let (base, topic) = (spec.clone(), spec.name.clone());
+                let parse = Callback::from(move |text: String| {
+                    set_topic_config(&mut base.clone(), name, &text).map(|()| Command::SetTopicConfig {
+                        topic: topic.clone(), name: name.to_string(), value: text.trim().to_string() })
+                });
+                html! {
+                    <ConfigField name={name} help={topic_config_help(name)} default={default} current={current}
+                        {parse} on_perform={on_perform.clone()} />
+                }
+            }) }
+        </details>
+    }
+}
+
+/// What a topic config does, in a sentence (the label's tooltip).
+fn topic_config_help(name: &str) -> &'static str {
+    match name {
+        "min.insync.replicas" => {
+            "With acks=all, a write needs at least this many in-sync replicas, else NOT_ENOUGH_REPLICAS"
+        }
+        "unclean.leader.election.enable" => {
+            "Let an out-of-sync replica lead when no in-sync one is left: available, but acknowledged records may be lost"
+        }
+        "retention.ms" => "Delete whole segments whose newest record is older than this",
+        "retention.bytes" => "Delete the oldest segments while the log is larger than this (-1: no limit)",
+        "segment.bytes" => "Roll to a new segment when the active one reaches this size",
+        "segment.ms" => "Roll to a new segment after this long even if it is not full",
+        "cleanup.policy" => "delete (retention), compact (keep the latest record per key), or both",
+        "min.cleanable.dirty.ratio" => "Compact a log when this share of it is not yet cleaned",
+        "delete.retention.ms" => "How long tombstones survive compaction",
+        "min.compaction.lag.ms" => "Records younger than this are never compacted",
+        _ => "",
+    }
 }
 
 /// Settings per producer and per group that the engine can change while running.
@@ -119,6 +167,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
                     <p class="config-readonly"><code>{ "partition.assignment.strategy" }</code>{ format!(" = {}", g.assignor) }</p>
                 </fieldset>
             }) }
+            { for props.topics.iter().map(|t| topic_configs(t, &props.on_perform)) }
         </section>
     }
 }
@@ -126,6 +175,23 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_config_defaults_are_kafkas() {
+        let table = [
+            ("min.insync.replicas", "1"),
+            ("unclean.leader.election.enable", "false"),
+            ("retention.ms", "604800000"),
+            ("retention.bytes", "-1"),
+            ("segment.bytes", "1073741824"),
+            ("cleanup.policy", "delete"),
+            ("min.cleanable.dirty.ratio", "0.5"),
+            ("delete.retention.ms", "86400000"),
+        ];
+        for (name, default) in table {
+            assert_eq!(topic_config_default(name).as_deref(), Some(default), "{name}");
+        }
+    }
 
     #[test]
     fn rates_are_checked_like_a_kafka_double_range() {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::narration::mentions;
 use super::status::format_time;
-use crate::engine::snapshot::{PartitionView, ReplicaView, Snapshot};
+use crate::engine::snapshot::{PartitionDetail, PartitionView, ReplicaLogDetail, ReplicaView, Snapshot};
 use crate::engine::trace::Narration;
 
 #[derive(Properties, PartialEq)]
@@ -18,9 +18,15 @@ pub struct InspectorProps {
     /// The event log, for this partition's leader and ISR history.
     #[prop_or_default]
     pub lines: Rc<Vec<Narration>>,
+    /// Segments and leader-epoch caches (`Engine::partition_detail`), when the caller has them.
+    #[prop_or_default]
+    pub detail: Option<Rc<PartitionDetail>>,
     #[prop_or_default]
     pub on_close: Callback<()>,
 }
+
+/// Segments listed at most (the newest); a long-lived log has many.
+pub const SEGMENTS_SHOWN: usize = 12;
 
 /// Every replica of one partition, in the partition's replica order (preferred leader first).
 pub fn replicas_of<'a>(snapshot: &'a Snapshot, topic: &str, partition: u32) -> Vec<&'a ReplicaView> {
@@ -82,6 +88,7 @@ pub fn partition_inspector(props: &InspectorProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            { for props.detail.as_deref().map(log_detail) }
             { consumers(s, &props.topic, props.partition) }
             { history(props, s) }
         </section>
@@ -154,5 +161,58 @@ fn history(props: &InspectorProps, s: &Snapshot) -> Html {
                 </ol>
             }
         </div>
+    }
+}
+
+/// The leader's log as segments (or the first replica's when there is no leader), its leader-epoch cache,
+/// and the cleanup policy with the dirty ratio the cleaner reads.
+fn log_detail(d: &PartitionDetail) -> Html {
+    let shown = d.leader.and_then(|l| d.replica_logs.iter().find(|r| r.broker == l)).or(d.replica_logs.first());
+    let Some(log) = shown else { return html! {} };
+    let whose = if Some(log.broker) == d.leader { "leader" } else { "replica" };
+    html! {
+        <div class="log-detail">
+            <p class="muted">
+                <code>{ "cleanup.policy" }</code>{ format!(" = {}", d.cleanup_policy) }
+                if d.cleanup_policy.compacts() {
+                    { format!(" · dirty ratio {:.2} (cleaned when ≥ min.cleanable.dirty.ratio)", log.dirty_ratio) }
+                }
+                { format!(" · {} bytes on broker {}", log.size_bytes, log.broker) }
+            </p>
+            { segments(log, whose) }
+            <h3 title="Which leader epoch wrote from which offset: a returning replica truncates by it (KIP-101, KIP-279)">{ "Leader epoch cache" }</h3>
+            <ol class="epochs">
+                { for log.epochs.iter().map(|(epoch, start)| html! {
+                    <li data-epoch={epoch.to_string()}>{ format!("epoch {epoch} from offset {start}") }</li>
+                }) }
+            </ol>
+        </div>
+    }
+}
+
+fn segments(log: &ReplicaLogDetail, whose: &str) -> Html {
+    let skip = log.segments.len().saturating_sub(SEGMENTS_SHOWN);
+    html! {
+        <table class="segment-table">
+            <caption>{ format!("Segments of the {whose}'s log (broker {})", log.broker) }</caption>
+            <thead><tr>
+                <th scope="col" title="Base offset: the segment file's name">{ "base" }</th>
+                <th scope="col">{ "end" }</th>
+                <th scope="col" title="Records present (compaction removes superseded keys)">{ "records" }</th>
+                <th scope="col">{ "bytes" }</th>
+                <th scope="col">{ "state" }</th>
+            </tr></thead>
+            <tbody>
+                { for log.segments.iter().skip(skip).map(|seg| {
+                    let state = if seg.is_active { "active" } else if seg.is_cleaned { "cleaned" } else { "closed" };
+                    html! {
+                        <tr data-segment={seg.base_offset.to_string()}>
+                            <td class="num">{ seg.base_offset }</td><td class="num">{ seg.end_offset }</td>
+                            <td class="num">{ seg.records }</td><td class="num">{ seg.size_bytes }</td><td>{ state }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
     }
 }

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use super::metrics::MetricsHistory;
 use crate::engine::Millis;
 use crate::engine::command::Command;
-use crate::engine::snapshot::Snapshot;
+use crate::engine::snapshot::{PartitionDetail, Snapshot};
 use crate::engine::trace::Narration;
-use crate::scenario::ValidScenario;
+use crate::scenario::{TopicSpec, ValidScenario};
 use crate::session::{PerformError, Session};
 
 pub struct Live {
@@ -18,12 +18,21 @@ pub struct Live {
     lines: Rc<Vec<Narration>>,
     /// The furthest virtual time reached in this branch of history: the timeline's end.
     horizon: Millis,
+    /// Every topic's current configs, refreshed when an action is applied (only actions change them).
+    topics: Rc<Vec<TopicSpec>>,
+    topics_at_actions: Option<usize>,
 }
 
 impl Live {
     pub fn new(scenario: ValidScenario) -> Live {
-        let mut live =
-            Live { session: Session::new(scenario), metrics: Rc::default(), lines: Rc::default(), horizon: 0 };
+        let mut live = Live {
+            session: Session::new(scenario),
+            metrics: Rc::default(),
+            lines: Rc::default(),
+            horizon: 0,
+            topics: Rc::default(),
+            topics_at_actions: None,
+        };
         live.refresh();
         live
     }
@@ -53,6 +62,16 @@ impl Live {
         self.lines.clone()
     }
 
+    /// Every topic's current spec (configs as altered), in creation order.
+    pub fn topics(&self) -> Rc<Vec<TopicSpec>> {
+        self.topics.clone()
+    }
+
+    /// The inspector's detail of one partition: segments, epoch caches. Built on demand, not every frame.
+    pub fn partition_detail(&self, topic: &str, partition: u32) -> Option<PartitionDetail> {
+        self.session.engine().partition_detail(topic, partition)
+    }
+
     /// Play: run virtual time forward.
     pub fn advance_by(&mut self, ms: Millis) {
         self.session.advance_to(self.session.now() + ms);
@@ -70,6 +89,7 @@ impl Live {
     pub fn seek(&mut self, t: Millis) {
         if t < self.session.now() {
             Rc::make_mut(&mut self.metrics).rewind(t);
+            self.topics_at_actions = None;
         }
         self.session.seek(t);
         self.refresh();
@@ -94,6 +114,11 @@ impl Live {
             engine.narration().next_back() != self.lines.last() || engine.narration().count() != self.lines.len();
         if changed {
             self.lines = Rc::new(engine.narration().cloned().collect());
+        }
+        let applied = self.session.scenario().actions.len() - self.session.pending_actions();
+        if self.topics_at_actions != Some(applied) {
+            self.topics = Rc::new(engine.topic_specs().cloned().collect());
+            self.topics_at_actions = Some(applied);
         }
     }
 }
@@ -127,6 +152,20 @@ mod tests {
 
         live.seek(30_000);
         assert_eq!(live.snapshot().topics[0].partitions[0].high_watermark, hw_at_30s, "replay is exact");
+    }
+
+    #[test]
+    fn topic_configs_follow_actions_and_the_timeline() {
+        let mut live = Live::new(default_valid_scenario());
+        live.advance_by(1_000);
+        let set =
+            Command::SetTopicConfig { topic: "orders".into(), name: "retention.ms".into(), value: "60000".into() };
+        live.perform(set).expect("a valid retention.ms");
+        assert_eq!(live.topics()[0].retention_ms, 60_000);
+        live.seek(500);
+        assert_eq!(live.topics()[0].retention_ms, 604_800_000, "before the change, Kafka's default");
+        live.seek(1_000);
+        assert_eq!(live.topics()[0].retention_ms, 60_000, "replayed");
     }
 
     #[test]

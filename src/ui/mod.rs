@@ -3,6 +3,7 @@
 pub mod actions;
 mod app;
 pub mod clock;
+pub mod cluster_panel;
 pub mod config;
 pub mod controls;
 pub mod diagram;

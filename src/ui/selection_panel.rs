@@ -9,7 +9,7 @@ use super::actions::{ActionMenu, broker_actions, consumer_actions};
 use super::inspector::PartitionInspector;
 use super::selection::Selection;
 use crate::engine::command::Command;
-use crate::engine::snapshot::Snapshot;
+use crate::engine::snapshot::{PartitionDetail, Snapshot};
 use crate::engine::trace::Narration;
 
 #[derive(Properties, PartialEq)]
@@ -21,6 +21,9 @@ pub struct SelectionPanelProps {
     pub on_close: Callback<()>,
     #[prop_or_default]
     pub outcome: Option<Result<String, String>>,
+    /// The selected partition's segments and epoch caches, when a partition is selected.
+    #[prop_or_default]
+    pub detail: Option<Rc<PartitionDetail>>,
 }
 
 #[function_component(SelectionPanel)]
@@ -54,7 +57,7 @@ pub fn selection_panel(props: &SelectionPanelProps) -> Html {
         }
         Selection::Partition { topic, partition } => html! {
             <PartitionInspector snapshot={s.clone()} topic={topic.clone()} partition={*partition}
-                lines={props.lines.clone()} on_close={props.on_close.clone()} />
+                lines={props.lines.clone()} detail={props.detail.clone()} on_close={props.on_close.clone()} />
         },
     };
     html! { <div class="selection-panel" aria-live="polite">{ body }</div> }
