@@ -177,6 +177,43 @@ describe('interacting with the cluster', () => {
     await page.close();
   });
 
+  test('a refused action shows the engine\'s reason in the menu', async () => {
+    const page = await h.openApp('/');
+    await brokerHandle(page, 1).click();
+    await page.getByRole('menuitem', { name: 'Remove from cluster' }).click();
+    const alert = page.locator('.action-menu [role=alert]');
+    await alert.waitFor({ timeout: 5_000 });
+    const text = await alert.textContent();
+    assert.match(text, /^Refused: .+/, text);
+    assert.equal((await brokerAttrs(page)).length, 3, 'still three brokers');
+    assertNoErrors(page);
+    await page.close();
+  });
+
+  test('acks=all with RF 3, min.insync.replicas 2 and two brokers down: NOT_ENOUGH_REPLICAS shown', async () => {
+    const page = await h.openApp('/');
+    await setSpeed(page, 10);
+    for (const id of [2, 3]) {
+      await brokerHandle(page, id).click();
+      await page.getByRole('menuitem', { name: 'Kill (hard)' }).click();
+    }
+    await page.locator('[data-outcomes="Producer App"] [data-error=NOT_ENOUGH_REPLICAS]').waitFor({ timeout: TIMEOUT });
+    assertNoErrors(page);
+    await page.close();
+  });
+
+  test('a producer rate above what the consumers process makes lag rise', async () => {
+    const page = await h.openApp('/');
+    await setSpeed(page, 10);
+    const lag = async () => (await groupAttrs(page))[0].consumers.reduce((s, c) => s + c.lag, 0);
+    const field = page.locator('[data-config-producer="Producer App"] form[data-config=rate]');
+    await field.locator('input').fill('60');
+    await field.getByRole('button', { name: 'Apply' }).click();
+    await pollUntil(lag, (l) => l > 100, { timeout: TIMEOUT, what: 'total lag above 100 records' });
+    assertNoErrors(page);
+    await page.close();
+  });
+
   test('a 4th consumer on 3 partitions is idle', async (t) => {
     const page = await h.openApp('/');
     const add = page.getByRole('button', { name: 'Add consumer' });
