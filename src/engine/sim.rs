@@ -21,15 +21,6 @@ use super::trace::{Digest, NarrationLog};
 use super::types::{BrokerId, Millis, TopicPartition};
 use crate::scenario::{Placement, TopicSpec, ValidScenario};
 
-/// Kafka's name for an acks setting, as the producer config spells it.
-fn acks_name(acks: super::isr::Acks) -> &'static str {
-    match acks {
-        super::isr::Acks::Zero => "0",
-        super::isr::Acks::One => "1",
-        super::isr::Acks::All => "all",
-    }
-}
-
 /// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
 pub const FLIGHT_VISIBLE_MS: Millis = 700;
 /// Flights older than this are forgotten; bounds memory whatever the rate.
@@ -220,7 +211,9 @@ impl Engine {
                 if producer >= self.producers.len() {
                     return Err(CommandError::NoSuchProducer(producer));
                 }
-                self.with_producer(producer, |p, ctx| p.apply(command, ctx));
+                let mut outcome = Ok(());
+                self.with_producer(producer, |p, ctx| outcome = p.apply(command, ctx));
+                outcome.map_err(CommandError::Refused)?;
             }
             Command::StopBroker { broker, graceful } => self.stop_broker(broker, graceful)?,
             Command::StartBroker { broker } => self.start_broker(broker)?,
@@ -282,9 +275,8 @@ impl Engine {
         event.digest(&mut self.digest);
         match event {
             Event::Producer { producer, event } => self.with_producer(producer, |p, ctx| p.handle(event, ctx)),
-            Event::ProduceResponse { response } => {
-                self.producers[response.to.producer].on_response(response.to.request, response.result)
-            }
+            Event::ProduceResponse { response } => self
+                .with_producer(response.to.producer, |p, ctx| p.on_response(response.to.request, response.result, ctx)),
             Event::ProduceArrives { from, to, leader, records, bytes, acks } => {
                 self.on_produce_arrives(from, to, leader, records, bytes, acks)
             }
@@ -524,17 +516,7 @@ impl Engine {
             time: self.now,
             brokers: self.broker_views(),
             topics: self.topic_views(),
-            producers: self
-                .producers
-                .iter()
-                .map(|p| ProducerView {
-                    name: p.name.clone(),
-                    topic: self.topics[p.topic].name.clone(),
-                    rate_per_sec: p.rate_per_sec,
-                    acks: acks_name(p.acks),
-                    stats: p.stats.clone(),
-                })
-                .collect(),
+            producers: self.producers.iter().map(|p| p.view(self.topics[p.topic].name.clone())).collect(),
             groups: self.groups.iter().map(|g| self.group_view(g)).collect(),
             flights: self.flights.iter().filter(|f| f.started + FLIGHT_VISIBLE_MS >= self.now).cloned().collect(),
             narration: self.narration.recent(SNAPSHOT_NARRATION),
