@@ -12,14 +12,15 @@ use super::controller::Controller;
 use super::events::{Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
+use super::log::{BatchSpec, KeyRecord};
 use super::maintenance::{MaintenanceConfig, log_config_for};
 use super::placement;
-use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
+use super::producer::{Producer, ProducerContext};
 use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, NarrationLog};
 use super::types::{BrokerId, Millis, TopicPartition};
-use crate::scenario::{Placement, TopicSpec, ValidScenario};
+use crate::scenario::{CleanupPolicySpec, Placement, TopicSpec, ValidScenario};
 
 /// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
 pub const FLIGHT_VISIBLE_MS: Millis = 700;
@@ -88,7 +89,9 @@ impl Engine {
         for spec in &s.producers {
             let topic = engine.topic_index(&spec.topic).expect("validated: producer topic exists");
             let partitions = engine.topics[topic].partitions.len() as u32;
-            engine.producers.push(Producer::new(spec, topic, partitions));
+            let compacted =
+                s.topics.iter().any(|t| t.name == spec.topic && t.cleanup_policy != CleanupPolicySpec::Delete);
+            engine.producers.push(Producer::new(spec, topic, partitions, compacted));
             engine.with_producer(engine.producers.len() - 1, |p, ctx| p.start(ctx));
         }
         for spec in &s.groups {
@@ -277,8 +280,8 @@ impl Engine {
             Event::Producer { producer, event } => self.with_producer(producer, |p, ctx| p.handle(event, ctx)),
             Event::ProduceResponse { response } => self
                 .with_producer(response.to.producer, |p, ctx| p.on_response(response.to.request, response.result, ctx)),
-            Event::ProduceArrives { from, to, leader, records, bytes, acks } => {
-                self.on_produce_arrives(from, to, leader, records, bytes, acks)
+            Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys } => {
+                self.on_produce_arrives(from, to, leader, (records, bytes, keys), acks, timeout_ms)
             }
             Event::FollowerFetch { at, follower, generation } => self.on_follower_fetch(at, follower, generation),
             Event::Group { group, event } => self.with_group(group, |g, ctx| g.handle(event, ctx)),
@@ -331,8 +334,10 @@ impl Engine {
         for r in requests {
             let to = PartitionRef { topic, partition: r.partition };
             let from = ResponseTo { producer: p, request: r.request };
-            let (records, bytes, leader, acks) = (r.records, r.bytes, r.leader, r.acks);
-            self.queue.schedule(arrival, Event::ProduceArrives { from, to, leader, records, bytes, acks });
+            let (records, bytes, leader, acks, timeout_ms) = (r.records, r.bytes, r.leader, r.acks, r.timeout_ms);
+            let keys = r.keys;
+            let arrives = Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys };
+            self.queue.schedule(arrival, arrives);
             let kind = FlightKind::Produce { producer: self.producers[p].name.clone() };
             self.record_flight(kind, to, records.into(), r.key);
         }
@@ -346,14 +351,15 @@ impl Engine {
         from: ResponseTo,
         to: PartitionRef,
         leader: BrokerId,
-        records: u32,
-        bytes: u64,
+        (records, bytes, keys): (u32, u64, Option<Vec<KeyRecord>>),
         acks: Acks,
+        timeout_ms: Millis,
     ) {
         let now = self.now;
         let still_leader = self.partition(to).leader == Some(leader) && self.broker_up(leader);
         let result = if still_leader {
-            self.partition_mut(to).append_from_producer(from, records, bytes, acks, now + REQUEST_TIMEOUT_MS, now)
+            let batch = BatchSpec { records, bytes, max_timestamp: now, keys };
+            self.partition_mut(to).append_from_producer(from, batch, acks, now + timeout_ms, now)
         } else {
             Err(ProduceError::NotLeaderOrFollower)
         };

@@ -1,7 +1,7 @@
 //! An immutable picture of the engine at one moment: everything the view draws, nothing it could mutate.
 
 use super::isr::ProduceError;
-use super::producer::{OutcomeEvent, ProduceStats};
+use super::producer::{OutcomeEvent, ProduceStats, ProducerConfig};
 use super::trace::Narration;
 use super::types::{BrokerId, Millis, Offset};
 
@@ -97,6 +97,10 @@ pub struct ProducerView {
     pub recent: Vec<OutcomeEvent>,
     /// Partitions whose last outcome was an error, with Kafka's name for it.
     pub troubled_partitions: Vec<(u32, &'static str)>,
+    /// Every producer config the simulation honours (acks, batch.size, linger.ms, retries, timeouts, …).
+    pub config: ProducerConfig,
+    /// Partition batches sent and not yet answered, over all brokers.
+    pub in_flight_batches: u32,
 }
 
 impl ProducerView {

@@ -183,6 +183,10 @@ pub struct ProducerSpec {
     /// `partitioner.class`: unset (the built-in partitioner) or `RoundRobinPartitioner`.
     #[serde(default)]
     pub partitioner: PartitionerSpec,
+    /// Not a Kafka config (values are the application's): the percentage of keyed records sent with a
+    /// null value, i.e. tombstones, which matter on a compacted topic (default 0).
+    #[serde(default)]
+    pub tombstone_share_percent: u32,
 }
 
 impl ProducerSpec {
@@ -202,6 +206,7 @@ impl ProducerSpec {
             request_timeout_ms: defaults::request_timeout_ms(),
             max_in_flight_requests_per_connection: defaults::max_in_flight_requests_per_connection(),
             partitioner: PartitionerSpec::default(),
+            tombstone_share_percent: 0,
         }
     }
 }

@@ -39,7 +39,8 @@ pub mod limits {
     pub const RETRIES: u32 = i32::MAX as u32;
     /// `max.in.flight.requests.per.connection`.
     pub const MAX_IN_FLIGHT: u32 = 100;
-    pub const HOT_SHARE_PERCENT: u32 = 100;
+    /// Shares given in percent (hot key, tombstones).
+    pub const PERCENT: u32 = 100;
 }
 
 /// What is wrong with a scenario, and where.
@@ -371,7 +372,7 @@ pub fn check_key_spec(field: &str, keys: &KeySpec) -> Result<(), ScenarioError> 
     check_range_u64(at("count"), keys.count.into(), 1, limits::KEYS.into())?;
     check_range_u64(at("first"), keys.first, 0, u64::from(u32::MAX))?;
     if keys.distribution == KeyDistribution::Hot {
-        check_range_u64(at("hot_share_percent"), keys.hot_share_percent.into(), 0, limits::HOT_SHARE_PERCENT.into())?;
+        check_range_u64(at("hot_share_percent"), keys.hot_share_percent.into(), 0, limits::PERCENT.into())?;
     }
     Ok(())
 }
@@ -412,6 +413,7 @@ pub fn check_producer_config(field: &str, p: &ProducerSpec) -> Result<(), Scenar
         1,
         limits::MAX_IN_FLIGHT.into(),
     )?;
+    check_range_u64(at("tombstone_share_percent"), p.tombstone_share_percent.into(), 0, limits::PERCENT.into())?;
     if let Some(problem) = delivery_timeout_problem(p.delivery_timeout_ms, p.linger_ms, p.request_timeout_ms) {
         return Err(err(at("delivery_timeout_ms"), problem));
     }

@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::engine::isr::ProduceError;
+use crate::engine::log::KeyRecord;
 use crate::engine::types::Millis;
 
 /// Size of one record on the wire (key, value and record overhead), in bytes.
@@ -22,6 +23,8 @@ pub fn batch_bytes(records: u32) -> u64 {
 /// Kafka's `ProducerBatch`: records for one partition sent (and retried) together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerBatch {
+    /// The batch's number, in the order the producer opened its batches.
+    pub id: u64,
     pub partition: u32,
     pub records: u32,
     pub bytes: u64,
@@ -35,13 +38,17 @@ pub struct ProducerBatch {
     pub last_error: Option<ProduceError>,
     /// The key index of its last record, to label a one-record batch.
     pub last_key: Option<u32>,
+    /// Each record's key id and tombstone flag, in order: only for a compacted topic, whose log
+    /// needs them to compact (`log::BatchSpec::keyed`). `None` elsewhere, so other batches stay counts.
+    pub keys: Option<Vec<KeyRecord>>,
     /// No more records go in (`closeForRecordAppends`): a record did not fit and opened a new batch.
     closed: bool,
 }
 
 impl ProducerBatch {
-    fn open(partition: u32, now: Millis) -> Self {
+    fn open(id: u64, partition: u32, now: Millis) -> Self {
         ProducerBatch {
+            id,
             partition,
             records: 0,
             bytes: BATCH_OVERHEAD_BYTES,
@@ -50,6 +57,7 @@ impl ProducerBatch {
             attempts: 0,
             last_error: None,
             last_key: None,
+            keys: None,
             closed: false,
         }
     }
@@ -113,6 +121,8 @@ pub struct RecordAccumulator {
     batch_size: u32,
     queued_records: u64,
     queued_bytes: u64,
+    /// Number of the next batch opened.
+    next_batch: u64,
 }
 
 impl RecordAccumulator {
@@ -155,6 +165,34 @@ impl RecordAccumulator {
     /// `RecordAccumulator.append` for `records` records of one partition: fill the last batch, then
     /// open new ones. `last_key` labels the batch that takes the last record.
     pub fn append(&mut self, partition: u32, records: u32, last_key: Option<u32>, now: Millis) -> Appended {
+        self.append_records(partition, records, last_key, None, now)
+    }
+
+    /// `append` for records that carry their keys (a compacted topic): each batch takes the keys of
+    /// the records it takes, in order.
+    pub fn append_keyed(&mut self, partition: u32, keys: &[KeyRecord], last_key: Option<u32>, now: Millis) -> Appended {
+        let records = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+        self.append_records(partition, records, last_key, Some(keys), now)
+    }
+
+    /// Where the next record for `partition` goes: whether it opens a new batch, and how many
+    /// records fit there (`hasRoomFor`), so a caller can append in bulk up to the next decision.
+    pub fn room(&self, partition: u32) -> (bool, u32) {
+        let batch_size = self.batch_size;
+        match self.queues.get(&partition).and_then(|q| q.back()) {
+            Some(last) if last.has_room(batch_size) => (false, records_that_fit(last, batch_size)),
+            _ => (true, records_that_fit(&ProducerBatch::open(0, partition, 0), batch_size)),
+        }
+    }
+
+    fn append_records(
+        &mut self,
+        partition: u32,
+        records: u32,
+        last_key: Option<u32>,
+        keys: Option<&[KeyRecord]>,
+        now: Millis,
+    ) -> Appended {
         let batch_size = self.batch_size;
         let queue = self.queues.entry(partition).or_default();
         let mut remaining = records;
@@ -165,11 +203,16 @@ impl RecordAccumulator {
                 if let Some(full) = queue.back_mut() {
                     full.closed = true;
                 }
-                queue.push_back(ProducerBatch::open(partition, now));
+                queue.push_back(ProducerBatch::open(self.next_batch, partition, now));
+                self.next_batch += 1;
                 added_bytes += BATCH_OVERHEAD_BYTES;
             }
             let Some(batch) = queue.back_mut() else { break };
             let fit = records_that_fit(batch, batch_size).min(remaining);
+            if let Some(keys) = keys {
+                let taken = (records - remaining) as usize;
+                batch.keys.get_or_insert_with(Vec::new).extend_from_slice(&keys[taken..taken + fit as usize]);
+            }
             batch.records += fit;
             batch.bytes += RECORD_BYTES * u64::from(fit);
             added_bytes += RECORD_BYTES * u64::from(fit);

@@ -63,6 +63,8 @@ impl Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OutcomeEvent {
     pub time: Millis,
+    /// The batch's number, in the order the producer opened its batches (a retry keeps it).
+    pub batch: u64,
     pub partition: u32,
     pub records: u32,
     pub outcome: Outcome,
@@ -141,6 +143,11 @@ impl InFlight {
 
     pub fn records(&self) -> u64 {
         self.records
+    }
+
+    /// Batches sent and not yet answered (expired ones no longer count).
+    pub fn batches(&self) -> u32 {
+        self.parts.values().filter(|p| p.batch.is_some()).count() as u32
     }
 
     pub fn bytes(&self) -> u64 {
@@ -391,7 +398,7 @@ mod tests {
     fn outcome_log_is_bounded() {
         let mut log = OutcomeLog::default();
         for time in 0..100 {
-            log.push(OutcomeEvent { time, partition: 0, records: 1, outcome: Outcome::Acknowledged });
+            log.push(OutcomeEvent { time, batch: time, partition: 0, records: 1, outcome: Outcome::Acknowledged });
         }
         let recent = log.recent();
         assert_eq!(recent.len(), RECENT_OUTCOMES);

@@ -4,7 +4,9 @@
 //! partition comes from a table of `murmur2(key) % partitions` computed once, so a record costs one
 //! draw and one lookup whatever the rate.
 
-use crate::engine::partitioner::{PartitionQueue, RoundRobinPartitioner, StickyPartitioner, partition_for_key};
+use crate::engine::partitioner::{
+    PartitionQueue, RoundRobinPartitioner, StickyPartitioner, murmur2, partition_for_key,
+};
 use crate::engine::rng::RandomSource;
 use crate::scenario::{KeyDistribution, KeySpec, PartitionerSpec};
 
@@ -14,18 +16,32 @@ pub struct KeyPicker {
     spec: KeySpec,
     /// Partition of key number `first + i` (murmur2 of its UTF-8 bytes over **all** partitions, §1.3).
     partition_of_key: Vec<u32>,
+    /// The id the log's cleaner knows key `first + i` by (see [`key_id`]).
+    id_of_key: Vec<u32>,
+}
+
+/// The small integer a compacted log stores for a key (`log::KeyRecord::key`): the key's murmur2 hash.
+///
+/// Simplification: the cleaner compares these ids, not the key bytes, so two distinct keys whose
+/// murmur2 hashes collide would compact each other away (about one chance in 10 000 for 1 000 keys).
+/// The hash, rather than the key's number, keeps ids stable when a live change of the key
+/// distribution renames the keys.
+pub fn key_id(key: &str) -> u32 {
+    murmur2(key.as_bytes()) as u32
 }
 
 impl KeyPicker {
     /// The keys of `spec` on a topic of `partitions` partitions.
     pub fn new(spec: &KeySpec, partitions: u32) -> Self {
-        let partition_of_key = match spec.distribution {
+        let names: Vec<String> = match spec.distribution {
             KeyDistribution::None => Vec::new(),
-            KeyDistribution::Uniform | KeyDistribution::Hot => (0..u64::from(spec.count))
-                .map(|i| partition_for_key(key_name(&spec.prefix, spec.first + i).as_bytes(), partitions))
-                .collect(),
+            KeyDistribution::Uniform | KeyDistribution::Hot => {
+                (0..u64::from(spec.count)).map(|i| key_name(&spec.prefix, spec.first + i)).collect()
+            }
         };
-        KeyPicker { spec: spec.clone(), partition_of_key }
+        let partition_of_key = names.iter().map(|k| partition_for_key(k.as_bytes(), partitions)).collect();
+        let id_of_key = names.iter().map(|k| key_id(k)).collect();
+        KeyPicker { spec: spec.clone(), partition_of_key, id_of_key }
     }
 
     pub fn spec(&self) -> &KeySpec {
@@ -47,6 +63,11 @@ impl KeyPicker {
     /// The partition of key `index` (`BuiltInPartitioner.partitionForKey`).
     pub fn partition_of(&self, index: u32) -> u32 {
         self.partition_of_key[index as usize]
+    }
+
+    /// The id a compacted log stores for key `index`.
+    pub fn id_of(&self, index: u32) -> u32 {
+        self.id_of_key[index as usize]
     }
 
     /// The key string of key `index`, e.g. `order-101`.

@@ -32,18 +32,13 @@ use self::config::{BUFFER_MEMORY_BYTES, MAX_REQUEST_SIZE_BYTES, acks_name, deliv
 use self::delivery::{InFlight, OutcomeLog, Trouble, TroubleTracker, expiry_message, is_retriable};
 use self::keys::{KeyPicker, Partitioning};
 use super::isr::{Acks, ProduceError};
+use super::log::KeyRecord;
 use super::partitioner::PartitionQueue;
 use super::rng::RandomSource;
 use super::snapshot::ProducerView;
 use super::types::{BrokerId, Millis};
 use crate::scenario::validate::check_key_spec;
 use crate::scenario::{KeyDistribution, KeySpec, ProducerSpec, limits};
-
-/// Kafka's `request.timeout.ms` default; the broker's deadline for an `acks=all` produce request.
-///
-/// Simplification: the broker side always uses this default; a producer with a shorter
-/// `request.timeout.ms` gives up on its own request first, as a Kafka client does.
-pub const REQUEST_TIMEOUT_MS: Millis = 30_000;
 
 /// Something that happens to a producer at a moment of virtual time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,6 +92,11 @@ pub struct ProduceRequest {
     pub acks: Acks,
     /// The key of the batch's only record, when it has one record, so the view can label it.
     pub key: Option<String>,
+    /// `timeout` of Kafka's ProduceRequest (the producer's `request.timeout.ms`): how long the leader
+    /// may hold an acks=all request waiting for the high watermark before `REQUEST_TIMED_OUT`.
+    pub timeout_ms: Millis,
+    /// Each record's key id and tombstone flag, for a compacted topic's log; `None` otherwise.
+    pub keys: Option<Vec<KeyRecord>>,
 }
 
 /// What a producer may read of the cluster during one call, and what it asks the engine to do.
@@ -171,6 +171,10 @@ pub struct Producer {
     credit: f64,
     /// Times at which a `Wake` is already scheduled, so wake-ups are not scheduled twice.
     pending_wakes: BTreeSet<Millis>,
+    /// The topic's `cleanup.policy` includes `compact`: batches carry their records' key ids.
+    compacted: bool,
+    /// Percentage of keyed records sent with a null value (tombstones), on a compacted topic.
+    tombstone_share_percent: u32,
     /// Rotates the partition a drain starts at (`RecordAccumulator.drainIndex`), for fairness.
     drain_index: usize,
     outcomes: OutcomeLog,
@@ -179,8 +183,9 @@ pub struct Producer {
 }
 
 impl Producer {
-    /// A producer as the scenario describes it, writing to topic number `topic` of `partitions` partitions.
-    pub fn new(spec: &ProducerSpec, topic: usize, partitions: u32) -> Self {
+    /// A producer as the scenario describes it, writing to topic number `topic` of `partitions`
+    /// partitions; `compacted` when the topic's `cleanup.policy` includes `compact`.
+    pub fn new(spec: &ProducerSpec, topic: usize, partitions: u32, compacted: bool) -> Self {
         let config = ProducerConfig::from_spec(spec);
         Producer {
             name: spec.name.clone(),
@@ -195,6 +200,8 @@ impl Producer {
             in_flight: InFlight::default(),
             credit: 0.0,
             pending_wakes: BTreeSet::new(),
+            compacted,
+            tombstone_share_percent: spec.tombstone_share_percent,
             drain_index: 0,
             outcomes: OutcomeLog::default(),
             trouble: TroubleTracker::default(),
@@ -240,6 +247,8 @@ impl Producer {
             in_flight_requests: self.in_flight_requests(),
             recent: self.recent_outcomes(),
             troubled_partitions: self.trouble.current(),
+            config: self.config,
+            in_flight_batches: self.in_flight.batches(),
         }
     }
 
@@ -292,16 +301,16 @@ impl Producer {
                     return Err(format!("{rate} is not a rate within 0..={}", limits::RATE_PER_SEC));
                 }
                 self.rate_per_sec = rate;
-                ctx.narration.push(format!("producer {}: rate set to {}/s", self.name, self.rate_per_sec));
+                ctx.narration.push(format!("{}: rate set to {}/s", self.name, self.rate_per_sec));
             }
             ProducerCommand::SetKeys { keys } => {
                 check_key_spec("keys", &keys).map_err(|e| e.to_string())?;
                 self.keys = KeyPicker::new(&keys, self.partitions);
-                ctx.narration.push(format!("producer {}: keys {}", self.name, self.keys.describe()));
+                ctx.narration.push(format!("{}: keys {}", self.name, self.keys.describe()));
             }
             ProducerCommand::SetAcks { acks } => {
                 self.config.acks = parse_acks(&acks)?;
-                ctx.narration.push(format!("producer {}: acks={}", self.name, acks_name(self.config.acks)));
+                ctx.narration.push(format!("{}: acks={}", self.name, acks_name(self.config.acks)));
             }
             ProducerCommand::SetBatchSize { batch_size } => {
                 if batch_size > limits::BATCH_SIZE {
@@ -310,7 +319,7 @@ impl Producer {
                 self.config.batch_size = batch_size;
                 self.accumulator.set_batch_size(batch_size);
                 self.partitioning.set_batch_size(batch_size);
-                ctx.narration.push(format!("producer {}: batch.size={batch_size}", self.name));
+                ctx.narration.push(format!("{}: batch.size={batch_size}", self.name));
             }
             ProducerCommand::SetLingerMs { linger_ms } => {
                 if linger_ms > limits::TIMEOUT_MS {
@@ -322,7 +331,7 @@ impl Producer {
                     return Err(problem.to_string());
                 }
                 self.config.linger_ms = linger_ms;
-                ctx.narration.push(format!("producer {}: linger.ms={linger_ms}", self.name));
+                ctx.narration.push(format!("{}: linger.ms={linger_ms}", self.name));
                 self.run_sender(ctx);
             }
         }
@@ -367,21 +376,44 @@ impl Producer {
 
     /// Keyed records: one draw per record, counted per partition, appended in bulk.
     fn append_keyed(&mut self, records: u32, ctx: &mut ProducerContext) {
+        if self.compacted {
+            return self.append_keyed_with_ids(records, ctx);
+        }
         // partition → (records, key index of the last one)
-        let mut per_partition: BTreeMap<u32, (u32, u32)> = BTreeMap::new();
+        let mut per_partition = vec![(0u32, 0u32); self.partitions as usize];
         for _ in 0..records {
             let Some(key) = self.keys.draw(ctx.rng) else { continue };
-            let entry = per_partition.entry(self.keys.partition_of(key)).or_insert((0, 0));
+            let entry = &mut per_partition[self.keys.partition_of(key) as usize];
             entry.0 += 1;
             entry.1 = key;
         }
-        for (partition, (count, last_key)) in per_partition {
-            self.accumulator.append(partition, count, Some(last_key), ctx.now);
+        for (partition, (count, last_key)) in (0u32..).zip(per_partition) {
+            if count > 0 {
+                self.accumulator.append(partition, count, Some(last_key), ctx.now);
+            }
         }
     }
 
-    /// Null keys under the built-in partitioner: KIP-794 uniform sticky, record by record, since the
-    /// switch depends on the bytes each append added and on whether the last batch is full.
+    /// Keyed records for a compacted topic: as `append_keyed`, but each record's key id (and whether
+    /// it is a tombstone, `tombstone_share_percent` of them) travels with its batch to the log.
+    fn append_keyed_with_ids(&mut self, records: u32, ctx: &mut ProducerContext) {
+        let mut per_partition: BTreeMap<u32, (Vec<KeyRecord>, u32)> = BTreeMap::new();
+        for _ in 0..records {
+            let Some(key) = self.keys.draw(ctx.rng) else { continue };
+            let record = key_record(&self.keys, key, self.tombstone_share_percent, ctx.rng);
+            let entry = per_partition.entry(self.keys.partition_of(key)).or_default();
+            entry.0.push(record);
+            entry.1 = key;
+        }
+        for (partition, (keys, last_key)) in per_partition {
+            self.accumulator.append_keyed(partition, &keys, Some(last_key), ctx.now);
+        }
+    }
+
+    /// Null keys under the built-in partitioner: KIP-794 uniform sticky. The switch is decided after
+    /// every record from the bytes it added and whether the last batch is full; records are appended
+    /// in chunks ([`sticky_chunk`]) within which no record could trigger it, so the outcome is the
+    /// record-by-record one at a cost per batch, not per record.
     fn append_sticky(&mut self, records: u32, available: &[u32], ctx: &mut ProducerContext) {
         let queues: Vec<PartitionQueue> = available
             .iter()
@@ -389,11 +421,16 @@ impl Producer {
             .collect();
         self.partitioning.update_load_stats(&queues, self.partitions);
         let Partitioning::BuiltIn(sticky) = &mut self.partitioning else { return };
-        for _ in 0..records {
+        let mut remaining = records;
+        while remaining > 0 {
             let partition = sticky.current_partition(self.partitions, available, ctx.rng);
-            let appended = self.accumulator.append(partition, 1, None, ctx.now);
+            let (opens_batch, fit) = self.accumulator.room(partition);
+            let switch_at = 2 * sticky.sticky_batch_size();
+            let chunk = sticky_chunk(opens_batch, fit, sticky.produced_bytes(), switch_at).min(remaining);
+            let appended = self.accumulator.append(partition, chunk, None, ctx.now);
             let bytes = u32::try_from(appended.bytes).unwrap_or(u32::MAX);
             sticky.on_append(bytes, appended.last_batch_full, self.partitions, available, ctx.rng);
+            remaining -= chunk;
         }
     }
 
@@ -403,7 +440,13 @@ impl Producer {
         for _ in 0..records {
             let key = self.keys.draw(ctx.rng);
             let partition = round_robin.partition(&self.topic_name, self.partitions, available);
-            self.accumulator.append(partition, 1, key, ctx.now);
+            match key {
+                Some(index) if self.compacted => {
+                    let record = key_record(&self.keys, index, self.tombstone_share_percent, ctx.rng);
+                    self.accumulator.append_keyed(partition, &[record], key, ctx.now)
+                }
+                _ => self.accumulator.append(partition, 1, key, ctx.now),
+            };
         }
     }
 
@@ -501,6 +544,7 @@ impl Producer {
         }
         self.stats.requests += 1;
         let key = if records == 1 { batch.last_key.map(|k| self.keys.name(k)) } else { None };
+        let keys = batch.keys.clone();
         let request = match wire {
             Some(wire) => {
                 let deadline = batch.delivery_deadline(self.config.delivery_timeout_ms);
@@ -509,36 +553,37 @@ impl Producer {
                 self.stats.peak_in_flight_requests = self.stats.peak_in_flight_requests.max(open);
                 id
             }
-            None => self.in_flight.untracked_id(),
+            None => {
+                // acks=0: Kafka completes the batch as soon as it is written to the socket.
+                self.stats.acknowledged += u64::from(records);
+                self.note(&batch, Outcome::Sent, ctx);
+                self.in_flight.untracked_id()
+            }
         };
-        ctx.requests.push(ProduceRequest { request, partition, leader, records, bytes, acks: self.config.acks, key });
-        if wire.is_none() {
-            // acks=0: Kafka completes the batch as soon as it is written to the socket.
-            self.stats.acknowledged += u64::from(records);
-            self.note(partition, records, Outcome::Sent, ctx);
-        }
+        let (acks, timeout_ms) = (self.config.acks, self.config.request_timeout_ms);
+        ctx.requests.push(ProduceRequest { request, partition, leader, records, bytes, acks, timeout_ms, key, keys });
     }
 
     /// `Sender.completeBatch`: success, a retry after the backoff (`canRetry`), or failure.
     fn settle(&mut self, mut batch: ProducerBatch, result: Result<(), ProduceError>, ctx: &mut ProducerContext) {
-        let (partition, records) = (batch.partition, batch.records);
+        let records = u64::from(batch.records);
         match result {
             Ok(()) => {
-                self.stats.acknowledged += u64::from(records);
-                self.note(partition, records, Outcome::Acknowledged, ctx);
+                self.stats.acknowledged += records;
+                self.note(&batch, Outcome::Acknowledged, ctx);
             }
             Err(error) if self.can_retry(&batch, error, ctx.now) => {
-                *self.stats.failed.entry(error).or_insert(0) += u64::from(records);
-                self.stats.retried += u64::from(records);
+                *self.stats.failed.entry(error).or_insert(0) += records;
+                self.stats.retried += records;
                 batch.last_error = Some(error);
+                self.note(&batch, Outcome::Retrying(error), ctx);
                 self.accumulator.reenqueue(batch, ctx.now);
-                self.note(partition, records, Outcome::Retrying(error), ctx);
                 self.wake_at(ctx.now + self.config.retry_backoff_ms, ctx);
             }
             Err(error) => {
-                *self.stats.failed.entry(error).or_insert(0) += u64::from(records);
-                *self.stats.gave_up.entry(error).or_insert(0) += u64::from(records);
-                self.note(partition, records, Outcome::Failed(error), ctx);
+                *self.stats.failed.entry(error).or_insert(0) += records;
+                *self.stats.gave_up.entry(error).or_insert(0) += records;
+                self.note(&batch, Outcome::Failed(error), ctx);
             }
         }
     }
@@ -560,33 +605,40 @@ impl Producer {
             self.stats.expired += u64::from(batch.records);
             let waited = ctx.now - batch.created;
             let message = expiry_message(batch.records, &self.topic_name, batch.partition, waited);
-            if self.note_quietly(batch.partition, batch.records, Outcome::Expired, ctx.now) {
-                ctx.narration.push(format!("producer {}: {message}", self.name));
+            if self.note_quietly(&batch, Outcome::Expired, ctx.now) {
+                let lead = failure_lead(&self.name, batch.records, &self.topic_name, batch.partition);
+                ctx.narration.push(format!("{lead}: TimeoutException: {message}"));
             }
         }
     }
 
-    /// Record an outcome, and narrate it if it starts, changes or ends a partition's trouble.
-    fn note(&mut self, partition: u32, records: u32, outcome: Outcome, ctx: &mut ProducerContext) {
-        let before = self.trouble.get(partition).map(|t| t.0.name());
-        if !self.note_quietly(partition, records, outcome, ctx.now) {
+    /// Record an outcome, and narrate it if it starts, changes or ends a partition's trouble: repeats
+    /// of the same error on the same partition are coalesced into the first line.
+    fn note(&mut self, batch: &ProducerBatch, outcome: Outcome, ctx: &mut ProducerContext) {
+        let before = self.trouble.get(batch.partition).map(|t| t.0.name());
+        if !self.note_quietly(batch, outcome, ctx.now) {
             return;
         }
-        let tp = format!("{}-{partition}", self.topic_name);
+        let (partition, records) = (batch.partition, batch.records);
+        let lead = failure_lead(&self.name, records, &self.topic_name, partition);
         let text = match outcome {
-            Outcome::Retrying(e) => format!("{} on {tp}, retrying", e.name()),
-            Outcome::Failed(e) => format!("{} on {tp}, {records} record(s) failed", e.name()),
-            Outcome::Expired => format!("delivery.timeout.ms ran out on {tp}"),
-            Outcome::Acknowledged | Outcome::Sent => {
-                format!("{tp} delivering again after {}", before.unwrap_or("an error"))
-            }
+            Outcome::Retrying(e) => format!("{lead}: {} (retrying)", e.name()),
+            Outcome::Failed(e) => format!("{lead}: {}", e.name()),
+            Outcome::Expired => format!("{lead}: TimeoutException"),
+            Outcome::Acknowledged | Outcome::Sent => format!(
+                "{}: {}-{partition} acknowledged again after {}",
+                self.name,
+                self.topic_name,
+                before.unwrap_or("an error")
+            ),
         };
-        ctx.narration.push(format!("producer {}: {text}", self.name));
+        ctx.narration.push(text);
     }
 
     /// Record an outcome; returns whether it started, changed or ended the partition's trouble.
-    fn note_quietly(&mut self, partition: u32, records: u32, outcome: Outcome, now: Millis) -> bool {
-        self.outcomes.push(OutcomeEvent { time: now, partition, records, outcome });
+    fn note_quietly(&mut self, batch: &ProducerBatch, outcome: Outcome, now: Millis) -> bool {
+        let (partition, records) = (batch.partition, batch.records);
+        self.outcomes.push(OutcomeEvent { time: now, batch: batch.id, partition, records, outcome });
         let change: Option<Option<Trouble>> = self.trouble.note(partition, outcome);
         change.is_some()
     }
@@ -601,4 +653,29 @@ impl Producer {
     fn timing(&self) -> Timing {
         Timing { linger_ms: self.config.linger_ms, retry_backoff_ms: self.config.retry_backoff_ms }
     }
+}
+
+/// The log's view of a record with key `index`: its id, and a tombstone (null value) with
+/// probability `tombstone_share_percent` % (one extra draw only when that share is not 0).
+fn key_record(keys: &KeyPicker, index: u32, tombstone_share_percent: u32, rng: &mut dyn RandomSource) -> KeyRecord {
+    let tombstone = tombstone_share_percent > 0 && rng.below(100) < tombstone_share_percent;
+    KeyRecord { key: keys.id_of(index), tombstone }
+}
+
+/// The start of a failure line: "Producer App: 12 records to orders-1 failed".
+fn failure_lead(producer: &str, records: u32, topic: &str, partition: u32) -> String {
+    let noun = if records == 1 { "record" } else { "records" };
+    format!("{producer}: {records} {noun} to {topic}-{partition} failed")
+}
+
+/// How many null-key records may go to the sticky partition in one append with the same result as
+/// appending them one at a time: no more than fit in the batch they land in (only the record that
+/// fills a batch can make it full, one condition of a switch), and no further than the record that
+/// brings the partition's produced bytes to `switch_at` (twice `batch.size`, where the switch is
+/// unconditional). At least one.
+fn sticky_chunk(opens_batch: bool, fit: u32, produced: u64, switch_at: u64) -> u32 {
+    let first = RECORD_BYTES + if opens_batch { BATCH_OVERHEAD_BYTES } else { 0 };
+    let need = switch_at.saturating_sub(produced);
+    let until_switch = if need <= first { 1 } else { 1 + (need - first).div_ceil(RECORD_BYTES) };
+    fit.max(1).min(u32::try_from(until_switch).unwrap_or(u32::MAX))
 }
