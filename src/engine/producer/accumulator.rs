@@ -294,6 +294,12 @@ impl RecordAccumulator {
         self.queues.values().filter_map(|q| q.front()).map(|b| b.delivery_deadline(delivery_timeout_ms)).min()
     }
 
+    /// Every queue as (partition, records of each batch), for tests comparing two accumulators.
+    #[cfg(test)]
+    pub fn layout(&self) -> Vec<(u32, Vec<u32>)> {
+        self.queues.iter().map(|(p, q)| (*p, q.iter().map(|b| b.records).collect())).collect()
+    }
+
     fn forget(&mut self, batch: &ProducerBatch) {
         self.queued_records -= u64::from(batch.records);
         self.queued_bytes -= batch.bytes;

@@ -20,6 +20,8 @@ pub mod accumulator;
 pub mod config;
 pub mod delivery;
 pub mod keys;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 
