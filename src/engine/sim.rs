@@ -20,7 +20,7 @@ use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, NarrationLog};
 use super::types::{BrokerId, Millis, TopicPartition};
-use crate::scenario::{CleanupPolicySpec, Placement, TopicSpec, ValidScenario};
+use crate::scenario::{CleanupPolicySpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
 
 /// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
 pub const FLIGHT_VISIBLE_MS: Millis = 700;
@@ -87,12 +87,7 @@ impl Engine {
             engine.create_topic(spec);
         }
         for spec in &s.producers {
-            let topic = engine.topic_index(&spec.topic).expect("validated: producer topic exists");
-            let partitions = engine.topics[topic].partitions.len() as u32;
-            let compacted =
-                s.topics.iter().any(|t| t.name == spec.topic && t.cleanup_policy != CleanupPolicySpec::Delete);
-            engine.producers.push(Producer::new(spec, topic, partitions, compacted));
-            engine.with_producer(engine.producers.len() - 1, |p, ctx| p.start(ctx));
+            engine.start_producer(spec);
         }
         for spec in &s.groups {
             let topics =
@@ -114,7 +109,16 @@ impl Engine {
         engine
     }
 
-    fn topic_index(&self, name: &str) -> Option<usize> {
+    /// Create a producer for a validated spec whose topic exists, and start it.
+    pub(super) fn start_producer(&mut self, spec: &ProducerSpec) {
+        let topic = self.topic_index(&spec.topic).expect("validated: producer topic exists");
+        let partitions = self.topics[topic].partitions.len() as u32;
+        let compacted = self.topics[topic].spec.cleanup_policy != CleanupPolicySpec::Delete;
+        self.producers.push(Producer::new(spec, topic, partitions, compacted));
+        self.with_producer(self.producers.len() - 1, |p, ctx| p.start(ctx));
+    }
+
+    pub(super) fn topic_index(&self, name: &str) -> Option<usize> {
         self.topics.iter().position(|t| t.name == name)
     }
 
@@ -228,6 +232,8 @@ impl Engine {
             Command::ChangeReplicationFactor { topic, replication_factor } => {
                 self.change_replication_factor(&topic, replication_factor)?
             }
+            Command::AddPartitions { topic, partitions } => self.add_partitions(&topic, partitions)?,
+            Command::AddProducer { spec } => self.add_producer(*spec)?,
             Command::SetBrokerFetchDelay { broker, extra_ms } => {
                 let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
                 b.extra_fetch_delay_ms = extra_ms;

@@ -349,16 +349,26 @@ fn validate_producers(s: &Scenario) -> Result<(), ScenarioError> {
     check_count("producers".into(), s.producers.len(), 0, limits::PRODUCERS)?;
     check_unique("producers", s.producers.iter().map(|p| p.name.as_str()))?;
     for (i, p) in s.producers.iter().enumerate() {
-        let at = |f: &str| format!("producers[{i}].{f}");
-        check_name(at("name"), &p.name)?;
-        if !s.topics.iter().any(|t| t.name == p.topic) {
-            return Err(err(at("topic"), format!("topic \"{}\" is not defined in this scenario", p.topic)));
-        }
-        check_rate(at("rate_per_sec"), p.rate_per_sec)?;
-        check_key_spec(&at("keys"), &p.keys)?;
-        check_producer_config(&format!("producers[{i}]"), p)?;
+        validate_producer(&format!("producers[{i}]"), p, |t| s.topics.iter().any(|topic| topic.name == t))?;
     }
     Ok(())
+}
+
+/// One producer on its own; `topic_exists` says whether its topic is there. `path` names it in errors.
+/// Also used when a producer is added to a running cluster.
+pub fn validate_producer(
+    path: &str,
+    p: &ProducerSpec,
+    topic_exists: impl Fn(&str) -> bool,
+) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{path}.{f}");
+    check_name(at("name"), &p.name)?;
+    if !topic_exists(&p.topic) {
+        return Err(err(at("topic"), format!("topic \"{}\" is not defined in this scenario", p.topic)));
+    }
+    check_rate(at("rate_per_sec"), p.rate_per_sec)?;
+    check_key_spec(&at("keys"), &p.keys)?;
+    check_producer_config(path, p)
 }
 
 /// The limits of a key distribution. `field` is the path of the `keys` object. Also used to refuse a

@@ -211,6 +211,13 @@ impl Producer {
         }
     }
 
+    /// The topic grew (`CreatePartitions`): keys hash over the new count from now on, which is why adding
+    /// partitions moves keys to other partitions. (The producer's metadata is always current; see `new`.)
+    pub fn on_partition_count(&mut self, partitions: u32) {
+        self.partitions = partitions;
+        self.keys = KeyPicker::new(&self.keys.spec().clone(), partitions);
+    }
+
     pub fn config(&self) -> &ProducerConfig {
         &self.config
     }
