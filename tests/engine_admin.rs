@@ -187,3 +187,46 @@ fn admin_actions_replay_exactly_from_the_recorded_scenario() {
     assert_eq!(replay.engine().history_digest(), live.engine().history_digest());
     assert_eq!(replay.snapshot(), live.snapshot());
 }
+
+#[test]
+fn added_partitions_are_replicated_and_receive_keys_that_moved() {
+    let mut scenario = default_scenario();
+    scenario.producers[0].rate_per_sec = 50.0;
+    let mut e = Engine::new(&validate(scenario).expect("valid"));
+    run_checked(&mut e, 3_000);
+    let why = refusal(e.apply(Command::AddPartitions { topic: "orders".into(), partitions: 2 }));
+    assert_eq!(why, "Topic currently has 3 partitions, which is higher than the requested 2.");
+    assert_eq!(
+        refusal(e.apply(Command::AddPartitions { topic: "orders".into(), partitions: 3 })),
+        "Topic already has 3 partitions."
+    );
+    e.apply(Command::AddPartitions { topic: "orders".into(), partitions: 6 }).expect("growing is allowed");
+    run_checked(&mut e, 15_000);
+    let snapshot = e.snapshot();
+    let orders = &snapshot.topics[0];
+    assert_eq!(orders.partitions.len(), 6);
+    for p in &orders.partitions[3..] {
+        assert_eq!(p.replicas.len(), 3, "new partitions keep the topic's replication factor");
+        assert_eq!(p.isr.len(), 3);
+        assert!(p.log_end_offset > 0, "orders-{}: keys now hash over 6 partitions, some land here", p.partition);
+    }
+}
+
+#[test]
+fn producers_can_be_added_while_running_and_bad_ones_are_refused() {
+    let mut e = engine();
+    let mut spec = default_scenario().producers[0].clone();
+    let why = refusal(e.apply(Command::AddProducer { spec: Box::new(spec.clone()) }));
+    assert_eq!(why, "a producer named \"Producer App\" already runs");
+    spec.name = "Audit Service".into();
+    spec.topic = "audit".into();
+    let why = refusal(e.apply(Command::AddProducer { spec: Box::new(spec.clone()) }));
+    assert!(why.contains("producer.topic") && why.contains("audit"), "{why}");
+    spec.topic = "orders".into();
+    spec.rate_per_sec = 20.0;
+    e.apply(Command::AddProducer { spec: Box::new(spec) }).expect("valid producer");
+    run_checked(&mut e, 10_000);
+    let snapshot = e.snapshot();
+    assert_eq!(snapshot.producers.len(), 2);
+    assert!(snapshot.producers[1].stats.acknowledged > 0, "the new producer's records are acknowledged");
+}

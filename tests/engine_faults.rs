@@ -137,7 +137,12 @@ fn auto_leader_rebalance_restores_preferred_leaders() {
 
 #[test]
 fn two_brokers_down_with_min_isr_two_refuses_acks_all_writes() {
-    let mut e = engine(separate_controller_scenario(AcksSpec::All));
+    let mut scenario = separate_controller_scenario(AcksSpec::All);
+    // Requests appended before the ISR shrank wait for a high watermark that is frozen under min ISR,
+    // and hold all 5 in-flight slots to broker 1 until `request.timeout.ms`; a short timeout lets the
+    // retries meet the shrunken ISR (and NOT_ENOUGH_REPLICAS) within the test's window.
+    scenario.producers[0].request_timeout_ms = 3_000;
+    let mut e = engine(scenario);
     run_checked(&mut e, 3_000);
     stop(&mut e, 2, false);
     stop(&mut e, 3, false);

@@ -5,13 +5,16 @@
 use std::collections::BTreeSet;
 
 use super::cluster::Broker;
+use super::cluster::Partition;
 use super::command::CommandError;
 use super::events::{Event, PartitionRef};
 use super::maintenance::log_config_for;
+use super::placement;
 use super::sim::Engine;
 use super::types::BrokerId;
+use super::types::TopicPartition;
 use crate::scenario::topic_config::set_topic_config;
-use crate::scenario::{Placement, TopicSpec, limits, validate_topic};
+use crate::scenario::{Placement, ProducerSpec, TopicSpec, limits, validate_producer, validate_topic};
 
 /// A broker's periodic work. Each runs as a chain of self-rescheduling events; a chain ends when it finds
 /// its broker removed, and `PeriodicChains` remembers which are running so a re-added id never runs two.
@@ -252,6 +255,83 @@ impl Engine {
             now,
             format!("topic {topic}: reassigned to replication factor {target} ({changed} partition(s) changed)"),
         );
+        self.visible_changes += 1;
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// `CreatePartitions`: the new partitions are placed by the striped placer over the unfenced brokers,
+    /// created empty with the topic's configs, and producers hash keys over the new count at once.
+    pub(super) fn add_partitions(&mut self, topic: &str, target: u32) -> Result<(), CommandError> {
+        let index = self.topics.iter().position(|t| t.name == topic).ok_or_else(|| unknown_topic(topic))?;
+        let current = self.topics[index].partitions.len() as u32;
+        if target == current {
+            return Err(refused(format!("Topic already has {current} partitions.")));
+        }
+        if target < current {
+            return Err(refused(format!(
+                "Topic currently has {current} partitions, which is higher than the requested {target}."
+            )));
+        }
+        let partitions_now: u64 = self.topics.iter().map(|t| t.partitions.len() as u64).sum();
+        if target > limits::PARTITIONS_PER_TOPIC
+            || partitions_now + u64::from(target - current) > limits::PARTITIONS_TOTAL
+        {
+            return Err(refused(format!(
+                "a topic may have at most {} partitions, and the cluster {} in all",
+                limits::PARTITIONS_PER_TOPIC,
+                limits::PARTITIONS_TOTAL
+            )));
+        }
+        let brokers: Vec<placement::BrokerInfo> = self
+            .brokers
+            .values()
+            .map(|b| placement::BrokerInfo { id: b.id, rack: b.rack.clone(), fenced: !b.up || b.fenced })
+            .collect();
+        let rf = self.topics[index].spec.replication_factor as i16;
+        let assignment = placement::place_striped(&brokers, target - current, rf, &mut self.rng)
+            .map_err(|e| refused(e.to_string()))?;
+        let spec = self.topics[index].spec.clone();
+        let config = log_config_for(&spec);
+        for (offset, replicas) in assignment.into_iter().enumerate() {
+            let number = current + offset as u32;
+            let mut partition = Partition::new(
+                TopicPartition::new(spec.name.clone(), number),
+                replicas,
+                spec.min_insync_replicas,
+                &config,
+                self.now,
+            );
+            partition.unclean_leader_election = spec.unclean_leader_election_enable;
+            let followers: Vec<BrokerId> = partition.followers().collect();
+            self.topics[index].partitions.push(partition);
+            for follower in followers {
+                self.restart_fetch_loop(PartitionRef { topic: index, partition: number }, follower);
+            }
+        }
+        self.topics[index].spec.partitions = target;
+        self.topic_catalog[index].1 = target;
+        for producer in self.producers.iter_mut().filter(|p| p.topic == index) {
+            producer.on_partition_count(target);
+        }
+        let text = format!("topic {topic}: partitions {current} → {target}; keys now hash over {target} partitions");
+        self.narration.push(self.now, text);
+        self.visible_changes += 1;
+        Ok(())
+    }
+
+    /// A new producer, checked like a scenario's producer, with a name no other producer has.
+    pub(super) fn add_producer(&mut self, spec: ProducerSpec) -> Result<(), CommandError> {
+        if self.producers.len() >= limits::PRODUCERS {
+            return Err(refused(format!("at most {} producers may run at once", limits::PRODUCERS)));
+        }
+        if self.producers.iter().any(|p| p.name == spec.name) {
+            return Err(refused(format!("a producer named \"{}\" already runs", spec.name)));
+        }
+        validate_producer("producer", &spec, |t| self.topic_index(t).is_some()).map_err(|e| refused(e.to_string()))?;
+        self.start_producer(&spec);
+        self.narration.push(self.now, format!("producer {} started, writing to {}", spec.name, spec.topic));
         self.visible_changes += 1;
         Ok(())
     }

@@ -286,8 +286,7 @@ impl Partition {
     pub fn append_from_producer(
         &mut self,
         response: ResponseTo,
-        records: u32,
-        bytes: u64,
+        batch: BatchSpec,
         acks: Acks,
         deadline: Millis,
         now: Millis,
@@ -295,7 +294,6 @@ impl Partition {
         let leader = self.leader.ok_or(ProduceError::NotLeaderOrFollower)?;
         isr::check_acks_before_append(acks, self.isr.len(), self.effective_min_isr())?;
         let replica = self.replica_logs.get_mut(&leader).ok_or(ProduceError::NotLeaderOrFollower)?;
-        let batch = BatchSpec { records, bytes, max_timestamp: now, keys: None };
         let (first, last) = replica.log.append(batch, now).map_err(|_| ProduceError::InvalidRecord)?;
         let written = AckedRange { first, last, epoch: self.leader_epoch };
         match acks {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::group::GroupCommand;
 use super::producer::ProducerCommand;
 use super::types::BrokerId;
-use crate::scenario::TopicSpec;
+use crate::scenario::{ProducerSpec, TopicSpec};
 
 /// Serialized (externally tagged, snake_case) into scenario files and share links: renaming a variant or a
 /// field breaks old links, so add new variants instead.
@@ -37,6 +37,11 @@ pub enum Command {
     /// A partition reassignment that changes every partition's replication factor: new replicas go to the
     /// least-loaded brokers and catch up; removed ones are followers from the end of each replica list.
     ChangeReplicationFactor { topic: String, replication_factor: u16 },
+    /// `kafka-topics.sh --alter --partitions N`: grow a topic to `partitions` in all. Keys hash over the new
+    /// count from then on, so most keys move to other partitions.
+    AddPartitions { topic: String, partitions: u32 },
+    /// Start a new producer (it is numbered after the existing ones).
+    AddProducer { spec: Box<ProducerSpec> },
 }
 
 /// Why a command could not be carried out.

@@ -7,6 +7,7 @@ use std::collections::BinaryHeap;
 use super::cluster::{ProduceResponse, ResponseTo};
 use super::group::GroupEvent;
 use super::isr::Acks;
+use super::log::KeyRecord;
 use super::producer::ProducerEvent;
 use super::trace::Digest;
 use super::types::{BrokerId, Millis};
@@ -23,8 +24,19 @@ pub struct PartitionRef {
 pub enum Event {
     /// One of a producer's own events (see `producer::ProducerEvent`).
     Producer { producer: usize, event: ProducerEvent },
-    /// A produce request reaches the partition leader it was sent to.
-    ProduceArrives { from: ResponseTo, to: PartitionRef, leader: BrokerId, records: u32, bytes: u64, acks: Acks },
+    /// A produce request reaches the partition leader it was sent to. `timeout_ms` is the request's own
+    /// timeout (the producer's `request.timeout.ms`, as Kafka's ProduceRequest carries it); `keys` are
+    /// the records' key ids, present only for a compacted topic.
+    ProduceArrives {
+        from: ResponseTo,
+        to: PartitionRef,
+        leader: BrokerId,
+        records: u32,
+        bytes: u64,
+        acks: Acks,
+        timeout_ms: Millis,
+        keys: Option<Vec<KeyRecord>>,
+    },
     /// A produce response reaches its producer.
     ProduceResponse { response: ProduceResponse },
     /// A follower replica fetches from its leader.
@@ -54,8 +66,14 @@ impl Event {
                 d.words(&[1, producer as u64]);
                 d.words(&event.digest_words());
             }
-            Event::ProduceArrives { from, to, leader, records, bytes, acks } => d.words(&[
+            Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, ref keys } => d.words(&[
                 2,
+                timeout_ms,
+                keys.as_ref().map_or(0, |k| {
+                    k.iter().fold(1 + k.len() as u64, |h, r| {
+                        h.wrapping_mul(31).wrapping_add(2 * u64::from(r.key) + u64::from(r.tombstone))
+                    })
+                }),
                 from.producer as u64,
                 from.request,
                 to.topic as u64,

@@ -12,23 +12,15 @@ use super::controller::Controller;
 use super::events::{Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
+use super::log::{BatchSpec, KeyRecord};
 use super::maintenance::{MaintenanceConfig, log_config_for};
 use super::placement;
-use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
+use super::producer::{Producer, ProducerContext};
 use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, Narration, NarrationLog};
 use super::types::{BrokerId, Millis, TopicPartition};
-use crate::scenario::{Placement, TopicSpec, ValidScenario};
-
-/// Kafka's name for an acks setting, as the producer config spells it.
-fn acks_name(acks: super::isr::Acks) -> &'static str {
-    match acks {
-        super::isr::Acks::Zero => "0",
-        super::isr::Acks::One => "1",
-        super::isr::Acks::All => "all",
-    }
-}
+use crate::scenario::{CleanupPolicySpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
 
 /// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
 pub const FLIGHT_VISIBLE_MS: Millis = 700;
@@ -95,10 +87,7 @@ impl Engine {
             engine.create_topic(spec);
         }
         for spec in &s.producers {
-            let topic = engine.topic_index(&spec.topic).expect("validated: producer topic exists");
-            let partitions = engine.topics[topic].partitions.len() as u32;
-            engine.producers.push(Producer::new(spec, topic, partitions));
-            engine.with_producer(engine.producers.len() - 1, |p, ctx| p.start(ctx));
+            engine.start_producer(spec);
         }
         for spec in &s.groups {
             let topics =
@@ -120,7 +109,16 @@ impl Engine {
         engine
     }
 
-    fn topic_index(&self, name: &str) -> Option<usize> {
+    /// Create a producer for a validated spec whose topic exists, and start it.
+    pub(super) fn start_producer(&mut self, spec: &ProducerSpec) {
+        let topic = self.topic_index(&spec.topic).expect("validated: producer topic exists");
+        let partitions = self.topics[topic].partitions.len() as u32;
+        let compacted = self.topics[topic].spec.cleanup_policy != CleanupPolicySpec::Delete;
+        self.producers.push(Producer::new(spec, topic, partitions, compacted));
+        self.with_producer(self.producers.len() - 1, |p, ctx| p.start(ctx));
+    }
+
+    pub(super) fn topic_index(&self, name: &str) -> Option<usize> {
         self.topics.iter().position(|t| t.name == name)
     }
 
@@ -231,7 +229,9 @@ impl Engine {
                 if producer >= self.producers.len() {
                     return Err(CommandError::NoSuchProducer(producer));
                 }
-                self.with_producer(producer, |p, ctx| p.apply(command, ctx));
+                let mut outcome = Ok(());
+                self.with_producer(producer, |p, ctx| outcome = p.apply(command, ctx));
+                outcome.map_err(CommandError::Refused)?;
             }
             Command::StopBroker { broker, graceful } => self.stop_broker(broker, graceful)?,
             Command::StartBroker { broker } => self.start_broker(broker)?,
@@ -243,6 +243,8 @@ impl Engine {
             Command::ChangeReplicationFactor { topic, replication_factor } => {
                 self.change_replication_factor(&topic, replication_factor)?
             }
+            Command::AddPartitions { topic, partitions } => self.add_partitions(&topic, partitions)?,
+            Command::AddProducer { spec } => self.add_producer(*spec)?,
             Command::SetBrokerFetchDelay { broker, extra_ms } => {
                 let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
                 b.extra_fetch_delay_ms = extra_ms;
@@ -293,11 +295,10 @@ impl Engine {
         event.digest(&mut self.digest);
         match event {
             Event::Producer { producer, event } => self.with_producer(producer, |p, ctx| p.handle(event, ctx)),
-            Event::ProduceResponse { response } => {
-                self.producers[response.to.producer].on_response(response.to.request, response.result)
-            }
-            Event::ProduceArrives { from, to, leader, records, bytes, acks } => {
-                self.on_produce_arrives(from, to, leader, records, bytes, acks)
+            Event::ProduceResponse { response } => self
+                .with_producer(response.to.producer, |p, ctx| p.on_response(response.to.request, response.result, ctx)),
+            Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys } => {
+                self.on_produce_arrives(from, to, leader, (records, bytes, keys), acks, timeout_ms)
             }
             Event::FollowerFetch { at, follower, generation } => self.on_follower_fetch(at, follower, generation),
             Event::Group { group, event } => self.with_group(group, |g, ctx| g.handle(event, ctx)),
@@ -350,8 +351,10 @@ impl Engine {
         for r in requests {
             let to = PartitionRef { topic, partition: r.partition };
             let from = ResponseTo { producer: p, request: r.request };
-            let (records, bytes, leader, acks) = (r.records, r.bytes, r.leader, r.acks);
-            self.queue.schedule(arrival, Event::ProduceArrives { from, to, leader, records, bytes, acks });
+            let (records, bytes, leader, acks, timeout_ms) = (r.records, r.bytes, r.leader, r.acks, r.timeout_ms);
+            let keys = r.keys;
+            let arrives = Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys };
+            self.queue.schedule(arrival, arrives);
             let kind = FlightKind::Produce { producer: self.producers[p].name.clone() };
             self.record_flight(kind, to, records.into(), r.key);
         }
@@ -365,14 +368,15 @@ impl Engine {
         from: ResponseTo,
         to: PartitionRef,
         leader: BrokerId,
-        records: u32,
-        bytes: u64,
+        (records, bytes, keys): (u32, u64, Option<Vec<KeyRecord>>),
         acks: Acks,
+        timeout_ms: Millis,
     ) {
         let now = self.now;
         let still_leader = self.partition(to).leader == Some(leader) && self.broker_up(leader);
         let result = if still_leader {
-            self.partition_mut(to).append_from_producer(from, records, bytes, acks, now + REQUEST_TIMEOUT_MS, now)
+            let batch = BatchSpec { records, bytes, max_timestamp: now, keys };
+            self.partition_mut(to).append_from_producer(from, batch, acks, now + timeout_ms, now)
         } else {
             Err(ProduceError::NotLeaderOrFollower)
         };
@@ -535,17 +539,7 @@ impl Engine {
             time: self.now,
             brokers: self.broker_views(),
             topics: self.topic_views(),
-            producers: self
-                .producers
-                .iter()
-                .map(|p| ProducerView {
-                    name: p.name.clone(),
-                    topic: self.topics[p.topic].name.clone(),
-                    rate_per_sec: p.rate_per_sec,
-                    acks: acks_name(p.acks),
-                    stats: p.stats.clone(),
-                })
-                .collect(),
+            producers: self.producers.iter().map(|p| p.view(self.topics[p.topic].name.clone())).collect(),
             groups: self.groups.iter().map(|g| self.group_view(g)).collect(),
             flights: self.flights.iter().filter(|f| f.started + FLIGHT_VISIBLE_MS >= self.now).cloned().collect(),
             narration: self.narration.recent(SNAPSHOT_NARRATION),

@@ -1,7 +1,7 @@
 //! An immutable picture of the engine at one moment: everything the view draws, nothing it could mutate.
 
 use super::isr::ProduceError;
-use super::producer::ProduceStats;
+use super::producer::{OutcomeEvent, ProduceStats, ProducerConfig};
 use super::trace::Narration;
 use super::types::{BrokerId, Millis, Offset};
 
@@ -85,6 +85,22 @@ pub struct ProducerView {
     pub rate_per_sec: f64,
     pub acks: &'static str,
     pub stats: ProduceStats,
+    /// The key distribution, described (`uniform over 1000 keys`, `hot: …`, `none (null keys)`).
+    pub keys: String,
+    /// `partitioner.class`: `default` (built-in) or `round_robin`.
+    pub partitioner: &'static str,
+    pub batch_size: u32,
+    pub linger_ms: Millis,
+    /// Unanswered requests per broker (`max.in.flight.requests.per.connection` bounds each).
+    pub in_flight_requests: Vec<(BrokerId, u32)>,
+    /// The most recent batch outcomes, oldest first (e.g. `NOT_ENOUGH_REPLICAS`, retrying).
+    pub recent: Vec<OutcomeEvent>,
+    /// Partitions whose last outcome was an error, with Kafka's name for it.
+    pub troubled_partitions: Vec<(u32, &'static str)>,
+    /// Every producer config the simulation honours (acks, batch.size, linger.ms, retries, timeouts, …).
+    pub config: ProducerConfig,
+    /// Partition batches sent and not yet answered, over all brokers.
+    pub in_flight_batches: u32,
 }
 
 impl ProducerView {

@@ -41,11 +41,8 @@ pub fn default_scenario() -> Scenario {
             min_compaction_lag_ms: 0,
         }],
         producers: vec![ProducerSpec {
-            name: "Producer App".into(),
-            topic: "orders".into(),
-            rate_per_sec: 3.0,
-            keys: KeySpec { prefix: "order-".into(), first: 101, count: 1000 },
             acks: AcksSpec::All,
+            ..ProducerSpec::new("Producer App", "orders", 3.0, KeySpec::uniform("order-", 101, 1000))
         }],
         groups: vec![GroupSpec {
             name: "order-service".into(),

@@ -147,6 +147,8 @@ pub enum Placement {
     Manual { replicas: Vec<Vec<BrokerId>> },
 }
 
+/// A producer client. Tuning fields carry Kafka's `ProducerConfig` names (in snake_case) and defaults
+/// (kafka-reference.md §6), so a scenario without them behaves like a stock Kafka 4.0 producer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProducerSpec {
@@ -157,17 +159,130 @@ pub struct ProducerSpec {
     pub keys: KeySpec,
     #[serde(default)]
     pub acks: AcksSpec,
+    /// `batch.size` in bytes (default 16 384).
+    #[serde(default = "defaults::batch_size")]
+    pub batch_size: u32,
+    /// `linger.ms` (default 5 since Kafka 4.0, KIP-1030; 0 before).
+    #[serde(default = "defaults::linger_ms")]
+    pub linger_ms: u64,
+    /// `retries` (default `Integer.MAX_VALUE`: retry until `delivery.timeout.ms`).
+    #[serde(default = "defaults::retries")]
+    pub retries: u32,
+    /// `retry.backoff.ms` (default 100).
+    #[serde(default = "defaults::retry_backoff_ms")]
+    pub retry_backoff_ms: u64,
+    /// `delivery.timeout.ms` (default 120 000); must be ≥ `linger.ms` + `request.timeout.ms`.
+    #[serde(default = "defaults::delivery_timeout_ms")]
+    pub delivery_timeout_ms: u64,
+    /// `request.timeout.ms` (default 30 000).
+    #[serde(default = "defaults::request_timeout_ms")]
+    pub request_timeout_ms: u64,
+    /// `max.in.flight.requests.per.connection` (default 5).
+    #[serde(default = "defaults::max_in_flight_requests_per_connection")]
+    pub max_in_flight_requests_per_connection: u32,
+    /// `partitioner.class`: unset (the built-in partitioner) or `RoundRobinPartitioner`.
+    #[serde(default)]
+    pub partitioner: PartitionerSpec,
+    /// Not a Kafka config (values are the application's): the percentage of keyed records sent with a
+    /// null value, i.e. tombstones, which matter on a compacted topic (default 0).
+    #[serde(default)]
+    pub tombstone_share_percent: u32,
+}
+
+impl ProducerSpec {
+    /// A producer with every tuning field at Kafka's default.
+    pub fn new(name: impl Into<String>, topic: impl Into<String>, rate_per_sec: f64, keys: KeySpec) -> Self {
+        ProducerSpec {
+            name: name.into(),
+            topic: topic.into(),
+            rate_per_sec,
+            keys,
+            acks: AcksSpec::default(),
+            batch_size: defaults::batch_size(),
+            linger_ms: defaults::linger_ms(),
+            retries: defaults::retries(),
+            retry_backoff_ms: defaults::retry_backoff_ms(),
+            delivery_timeout_ms: defaults::delivery_timeout_ms(),
+            request_timeout_ms: defaults::request_timeout_ms(),
+            max_in_flight_requests_per_connection: defaults::max_in_flight_requests_per_connection(),
+            partitioner: PartitionerSpec::default(),
+            tombstone_share_percent: 0,
+        }
+    }
 }
 
 /// Which keys the producer writes. Keys are strings `prefix + n`, like `order-101`, hashed with murmur2.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeySpec {
+    /// How records draw their key (default `uniform`).
+    #[serde(default)]
+    pub distribution: KeyDistribution,
+    #[serde(default = "defaults::key_prefix")]
     pub prefix: String,
     /// First key number (`order-101` has first 101).
+    #[serde(default)]
     pub first: u64,
-    /// How many distinct keys; each record draws one uniformly.
+    /// How many distinct keys.
+    #[serde(default = "defaults::key_count")]
     pub count: u32,
+    /// `hot` only: the percentage of records that carry the first key (`prefix + first`).
+    #[serde(default = "defaults::hot_share_percent")]
+    pub hot_share_percent: u32,
+}
+
+impl KeySpec {
+    /// Keys `prefix + first .. prefix + (first + count − 1)`, each record drawing one uniformly.
+    pub fn uniform(prefix: impl Into<String>, first: u64, count: u32) -> Self {
+        KeySpec {
+            distribution: KeyDistribution::Uniform,
+            prefix: prefix.into(),
+            first,
+            count,
+            hot_share_percent: defaults::hot_share_percent(),
+        }
+    }
+
+    /// Like `uniform`, but key `prefix + first` carries `share_percent` % of the records.
+    pub fn hot(prefix: impl Into<String>, first: u64, count: u32, share_percent: u32) -> Self {
+        KeySpec {
+            distribution: KeyDistribution::Hot,
+            hot_share_percent: share_percent,
+            ..Self::uniform(prefix, first, count)
+        }
+    }
+
+    /// Records without a key (null keys): the built-in partitioner spreads them with KIP-794.
+    pub fn none() -> Self {
+        KeySpec {
+            distribution: KeyDistribution::None,
+            ..Self::uniform(defaults::key_prefix(), 0, defaults::key_count())
+        }
+    }
+}
+
+/// How a producer's records draw their key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyDistribution {
+    /// Every key equally likely.
+    #[default]
+    Uniform,
+    /// One key carries `hot_share_percent` % of the records, the others share the rest evenly.
+    Hot,
+    /// No key at all (a null key).
+    None,
+}
+
+/// Kafka's `partitioner.class`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PartitionerSpec {
+    /// Unset: the built-in partitioner (murmur2 for keys, KIP-794 uniform sticky for null keys).
+    #[default]
+    Default,
+    /// `org.apache.kafka.clients.producer.RoundRobinPartitioner`: ignores keys.
+    RoundRobin,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -179,6 +294,7 @@ pub enum AcksSpec {
     One,
     /// Kafka's default (`acks=all`, i.e. -1).
     #[default]
+    #[serde(alias = "-1")]
     All,
 }
 
@@ -257,5 +373,39 @@ pub(crate) mod defaults {
     }
     pub fn delete_retention_ms() -> u64 {
         24 * 3_600_000
+    }
+    pub fn batch_size() -> u32 {
+        16_384
+    }
+    /// Kafka 4.0's default (KIP-1030 raised it from 0): a few ms of waiting buys much larger batches.
+    pub fn linger_ms() -> u64 {
+        5
+    }
+    pub fn retries() -> u32 {
+        i32::MAX as u32
+    }
+    pub fn retry_backoff_ms() -> u64 {
+        100
+    }
+    pub fn delivery_timeout_ms() -> u64 {
+        120_000
+    }
+    pub fn request_timeout_ms() -> u64 {
+        30_000
+    }
+    pub fn max_in_flight_requests_per_connection() -> u32 {
+        5
+    }
+    /// Not Kafka's (keys are the application's): the prefix of keys a scenario does not name.
+    pub fn key_prefix() -> String {
+        "key-".into()
+    }
+    /// Not Kafka's: how many keys a scenario that does not say draws from.
+    pub fn key_count() -> u32 {
+        1_000
+    }
+    /// Not Kafka's: the share of the hot key when a `hot` distribution does not say.
+    pub fn hot_share_percent() -> u32 {
+        90
     }
 }

@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::model::{Placement, SCENARIO_VERSION, Scenario, TopicSpec};
+use super::model::{KeyDistribution, KeySpec, Placement, ProducerSpec, SCENARIO_VERSION, Scenario, TopicSpec};
 use crate::engine::BrokerId;
+use crate::engine::producer::config::delivery_timeout_problem;
 
 /// The limits. Sized for the product's promise (a hundred brokers, thousands of partitions, a million
 /// records a second) with headroom, and no further.
@@ -32,6 +33,14 @@ pub mod limits {
     pub const ACTIONS: usize = 10_000;
     /// Latest virtual time an action (or a shared moment) may name: a simulated week.
     pub const TIMELINE_MS: u64 = 7 * 24 * 3_600_000;
+    /// `batch.size`: Kafka's default `max.request.size` (1 MiB); a larger batch could not be sent with it.
+    pub const BATCH_SIZE: u32 = 1_048_576;
+    /// `retries`: Kafka's own maximum, `Integer.MAX_VALUE`.
+    pub const RETRIES: u32 = i32::MAX as u32;
+    /// `max.in.flight.requests.per.connection`.
+    pub const MAX_IN_FLIGHT: u32 = 100;
+    /// Shares given in percent (hot key, tombstones).
+    pub const PERCENT: u32 = 100;
 }
 
 /// What is wrong with a scenario, and where.
@@ -340,15 +349,83 @@ fn validate_producers(s: &Scenario) -> Result<(), ScenarioError> {
     check_count("producers".into(), s.producers.len(), 0, limits::PRODUCERS)?;
     check_unique("producers", s.producers.iter().map(|p| p.name.as_str()))?;
     for (i, p) in s.producers.iter().enumerate() {
-        let at = |f: &str| format!("producers[{i}].{f}");
-        check_name(at("name"), &p.name)?;
-        if !s.topics.iter().any(|t| t.name == p.topic) {
-            return Err(err(at("topic"), format!("topic \"{}\" is not defined in this scenario", p.topic)));
-        }
-        check_rate(at("rate_per_sec"), p.rate_per_sec)?;
-        check_name(at("keys.prefix"), &p.keys.prefix)?;
-        check_range_u64(at("keys.count"), p.keys.count.into(), 1, limits::KEYS.into())?;
-        check_range_u64(at("keys.first"), p.keys.first, 0, u64::from(u32::MAX))?;
+        validate_producer(&format!("producers[{i}]"), p, |t| s.topics.iter().any(|topic| topic.name == t))?;
+    }
+    Ok(())
+}
+
+/// One producer on its own; `topic_exists` says whether its topic is there. `path` names it in errors.
+/// Also used when a producer is added to a running cluster.
+pub fn validate_producer(
+    path: &str,
+    p: &ProducerSpec,
+    topic_exists: impl Fn(&str) -> bool,
+) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{path}.{f}");
+    check_name(at("name"), &p.name)?;
+    if !topic_exists(&p.topic) {
+        return Err(err(at("topic"), format!("topic \"{}\" is not defined in this scenario", p.topic)));
+    }
+    check_rate(at("rate_per_sec"), p.rate_per_sec)?;
+    check_key_spec(&at("keys"), &p.keys)?;
+    check_producer_config(path, p)
+}
+
+/// The limits of a key distribution. `field` is the path of the `keys` object. Also used to refuse a
+/// command that changes a running producer's keys.
+pub fn check_key_spec(field: &str, keys: &KeySpec) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{field}.{f}");
+    if keys.distribution == KeyDistribution::None {
+        return Ok(()); // null keys: prefix, numbers and share are not used
+    }
+    check_name(at("prefix"), &keys.prefix)?;
+    check_range_u64(at("count"), keys.count.into(), 1, limits::KEYS.into())?;
+    check_range_u64(at("first"), keys.first, 0, u64::from(u32::MAX))?;
+    if keys.distribution == KeyDistribution::Hot {
+        check_range_u64(at("hot_share_percent"), keys.hot_share_percent.into(), 0, limits::PERCENT.into())?;
+    }
+    Ok(())
+}
+
+/// A Kafka config bounded below by `ConfigDef.Range.atLeast(min)`: below it, Kafka's own
+/// `ConfigException` message; above our `max`, ours.
+fn check_kafka_at_least(field: String, config: &str, value: u64, min: u64, max: u64) -> Result<(), ScenarioError> {
+    if value < min {
+        return Err(err(
+            field,
+            format!("Invalid value {value} for configuration {config}: Value must be at least {min}"),
+        ));
+    }
+    check_range_u64(field, value, min, max)
+}
+
+/// The producer's tuning configs (`ProducerConfig`), each within its limit, and `KafkaProducer`'s
+/// cross-check of `delivery.timeout.ms` against `linger.ms + request.timeout.ms`. `field` is the
+/// producer's path (`producers[0]`).
+pub fn check_producer_config(field: &str, p: &ProducerSpec) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{field}.{f}");
+    check_kafka_at_least(at("batch_size"), "batch.size", p.batch_size.into(), 0, limits::BATCH_SIZE.into())?;
+    check_kafka_at_least(at("linger_ms"), "linger.ms", p.linger_ms, 0, limits::TIMEOUT_MS)?;
+    check_kafka_at_least(at("retries"), "retries", p.retries.into(), 0, limits::RETRIES.into())?;
+    check_kafka_at_least(at("retry_backoff_ms"), "retry.backoff.ms", p.retry_backoff_ms, 0, limits::TIMEOUT_MS)?;
+    check_kafka_at_least(at("request_timeout_ms"), "request.timeout.ms", p.request_timeout_ms, 0, limits::TIMEOUT_MS)?;
+    check_kafka_at_least(
+        at("delivery_timeout_ms"),
+        "delivery.timeout.ms",
+        p.delivery_timeout_ms,
+        0,
+        limits::TIMEOUT_MS,
+    )?;
+    check_kafka_at_least(
+        at("max_in_flight_requests_per_connection"),
+        "max.in.flight.requests.per.connection",
+        p.max_in_flight_requests_per_connection.into(),
+        1,
+        limits::MAX_IN_FLIGHT.into(),
+    )?;
+    check_range_u64(at("tombstone_share_percent"), p.tombstone_share_percent.into(), 0, limits::PERCENT.into())?;
+    if let Some(problem) = delivery_timeout_problem(p.delivery_timeout_ms, p.linger_ms, p.request_timeout_ms) {
+        return Err(err(at("delivery_timeout_ms"), problem));
     }
     Ok(())
 }

@@ -119,6 +119,11 @@ impl StickyPartitioner {
         self.sticky_batch_size
     }
 
+    /// Bytes produced to the current sticky partition since it was chosen (`producedBytes`).
+    pub fn produced_bytes(&self) -> u64 {
+        self.current.map_or(0, |info| info.produced_bytes)
+    }
+
     /// The current sticky partition, if one was chosen already (does not choose one).
     pub fn sticky_partition(&self) -> Option<u32> {
         self.current.map(|info| info.partition)

@@ -1,0 +1,415 @@
+//! What happens to a batch after the accumulator: requests in flight per broker
+//! (`max.in.flight.requests.per.connection`), retries of retriable errors, `request.timeout.ms` and
+//! `delivery.timeout.ms`, and the outcomes a person can see (`Sender.completeBatch`, `canRetry`).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::accumulator::ProducerBatch;
+use crate::engine::isr::ProduceError;
+use crate::engine::types::{BrokerId, Millis};
+
+/// Outcome events the view keeps per producer.
+pub const RECENT_OUTCOMES: usize = 32;
+
+/// Whether the producer retries a batch that failed with `error` (its exception is a
+/// `RetriableException`, `Sender.canRetry`).
+pub fn is_retriable(error: ProduceError) -> bool {
+    match error {
+        // NotLeaderOrFollowerException is an InvalidMetadataException: retried after a metadata refresh.
+        ProduceError::NotLeaderOrFollower => true,
+        ProduceError::NotEnoughReplicas => true,
+        ProduceError::NotEnoughReplicasAfterAppend => true,
+        // TimeoutException.
+        ProduceError::RequestTimedOut => true,
+        // InvalidRecordException is not retriable: the broker would refuse it again.
+        ProduceError::InvalidRecord => false,
+    }
+}
+
+/// What became of (one attempt of) a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// The leader acknowledged it (acks 1 or all).
+    Acknowledged,
+    /// Sent with acks=0: done once on the wire, no response expected.
+    Sent,
+    /// This attempt failed with a retriable error; the batch goes back to the accumulator.
+    Retrying(ProduceError),
+    /// The batch failed for good with this error (not retriable, retries used up, or answered after
+    /// its delivery timeout).
+    Failed(ProduceError),
+    /// `delivery.timeout.ms` ran out while the batch waited or was in flight: Kafka fails it with a
+    /// `TimeoutException` ("Expiring N record(s) for topic-p: X ms has passed since batch creation").
+    Expired,
+}
+
+impl Outcome {
+    /// Kafka's name for the outcome: the `Errors` name of an error, `TimeoutException` for an expiry.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Acknowledged => "OK",
+            Outcome::Sent => "SENT",
+            Outcome::Retrying(e) | Outcome::Failed(e) => e.name(),
+            Outcome::Expired => "TimeoutException",
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        !matches!(self, Outcome::Acknowledged | Outcome::Sent)
+    }
+}
+
+/// One outcome, for the view's list of recent events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutcomeEvent {
+    pub time: Millis,
+    /// The batch's number, in the order the producer opened its batches (a retry keeps it).
+    pub batch: u64,
+    pub partition: u32,
+    pub records: u32,
+    pub outcome: Outcome,
+}
+
+/// A bounded ring of recent outcomes, oldest first.
+#[derive(Clone, Debug, Default)]
+pub struct OutcomeLog {
+    events: VecDeque<OutcomeEvent>,
+}
+
+impl OutcomeLog {
+    pub fn push(&mut self, event: OutcomeEvent) {
+        if self.events.len() == RECENT_OUTCOMES {
+            self.events.pop_front();
+        }
+        self.events.push_back(event);
+    }
+
+    pub fn recent(&self) -> Vec<OutcomeEvent> {
+        self.events.iter().copied().collect()
+    }
+}
+
+/// One partition's batch inside a request.
+#[derive(Clone, Debug)]
+struct Part {
+    wire: u64,
+    delivery_deadline: Millis,
+    /// `None` once the batch expired while in flight (the request still holds its slot).
+    batch: Option<ProducerBatch>,
+}
+
+/// One request on a connection: the batches of several partitions that one broker leads
+/// (`Sender.sendProduceRequest`). It holds one of the broker's in-flight slots until every part is
+/// answered or the request times out.
+#[derive(Clone, Copy, Debug)]
+struct Wire {
+    node: BrokerId,
+    outstanding: u32,
+}
+
+/// The producer's unanswered requests (`NetworkClient.inFlightRequests` and `Sender.inFlightBatches`).
+///
+/// The engine's network carries one partition per request, so a Kafka request is modelled as a
+/// "wire" request whose parts are engine requests (one per partition batch): the in-flight limit
+/// counts wires per broker, exactly as Kafka counts requests per connection.
+#[derive(Clone, Debug, Default)]
+pub struct InFlight {
+    parts: BTreeMap<u64, Part>,
+    wires: BTreeMap<u64, Wire>,
+    per_node: BTreeMap<BrokerId, u32>,
+    /// (delivery deadline, part) of every in-flight batch, to expire them in deadline order.
+    deadlines: BTreeSet<(Millis, u64)>,
+    next_part: u64,
+    next_wire: u64,
+    records: u64,
+    bytes: u64,
+}
+
+impl InFlight {
+    /// Whether another request may go to `node` (`InFlightRequests.canSendMore`).
+    pub fn can_send(&self, node: BrokerId, max_in_flight: u32) -> bool {
+        self.requests_to(node) < max_in_flight
+    }
+
+    /// Unanswered requests to `node`.
+    pub fn requests_to(&self, node: BrokerId) -> u32 {
+        self.per_node.get(&node).copied().unwrap_or(0)
+    }
+
+    /// Unanswered requests per broker (brokers with none left out).
+    pub fn per_node(&self) -> Vec<(BrokerId, u32)> {
+        self.per_node.iter().map(|(n, c)| (*n, *c)).collect()
+    }
+
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Batches sent and not yet answered (expired ones no longer count).
+    pub fn batches(&self) -> u32 {
+        self.parts.values().filter(|p| p.batch.is_some()).count() as u32
+    }
+
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Open a request to `node`; it takes a slot once its first part is added.
+    pub fn open_wire(&mut self, node: BrokerId) -> u64 {
+        let wire = self.next_wire;
+        self.next_wire += 1;
+        self.wires.insert(wire, Wire { node, outstanding: 0 });
+        wire
+    }
+
+    /// Add a batch to request `wire`; returns the engine request id it travels under.
+    pub fn add_part(&mut self, wire: u64, batch: ProducerBatch, delivery_deadline: Millis) -> u64 {
+        let id = self.next_part;
+        self.next_part += 1;
+        if let Some(w) = self.wires.get_mut(&wire) {
+            if w.outstanding == 0 {
+                *self.per_node.entry(w.node).or_insert(0) += 1;
+            }
+            w.outstanding += 1;
+        }
+        self.records += u64::from(batch.records);
+        self.bytes += batch.bytes;
+        self.deadlines.insert((delivery_deadline, id));
+        self.parts.insert(id, Part { wire, delivery_deadline, batch: Some(batch) });
+        id
+    }
+
+    /// A request id that will never be answered (acks=0 batches are done when sent).
+    pub fn untracked_id(&mut self) -> u64 {
+        let id = self.next_part;
+        self.next_part += 1;
+        id
+    }
+
+    /// The answer to part `id` arrived: release it, and its request's slot once all parts are in.
+    /// Returns the batch unless it expired meanwhile (or `id` is unknown: acks=0, or timed out).
+    pub fn complete(&mut self, id: u64) -> Option<ProducerBatch> {
+        let part = self.parts.remove(&id)?;
+        self.release_wire_part(part.wire);
+        let batch = part.batch?;
+        self.deadlines.remove(&(part.delivery_deadline, id));
+        self.forget_batch(&batch);
+        Some(batch)
+    }
+
+    /// `request.timeout.ms` ran out for request `wire`: every part still unanswered is given up
+    /// (`NetworkClient.handleTimedOutRequests`), and the batches come back to be retried or failed.
+    pub fn time_out_wire(&mut self, wire: u64) -> Vec<ProducerBatch> {
+        let ids: Vec<u64> = self.parts.iter().filter(|(_, p)| p.wire == wire).map(|(id, _)| *id).collect();
+        ids.into_iter().filter_map(|id| self.complete(id)).collect()
+    }
+
+    /// Forget a request that got no part (nothing was drainable after all).
+    pub fn discard_wire(&mut self, wire: u64) {
+        if self.wires.get(&wire).is_some_and(|w| w.outstanding == 0) {
+            self.wires.remove(&wire);
+        }
+    }
+
+    /// Whether request `wire` still waits for an answer.
+    pub fn wire_open(&self, wire: u64) -> bool {
+        self.wires.contains_key(&wire)
+    }
+
+    /// `Sender.getExpiredInflightBatches`: batches whose delivery timeout ran out while in flight.
+    /// Their request keeps its slot until it is answered or times out.
+    pub fn expire(&mut self, now: Millis) -> Vec<ProducerBatch> {
+        let due: Vec<(Millis, u64)> = self.deadlines.iter().take_while(|(at, _)| *at <= now).copied().collect();
+        let mut expired = Vec::new();
+        for key in due {
+            self.deadlines.remove(&key);
+            if let Some(batch) = self.parts.get_mut(&key.1).and_then(|p| p.batch.take()) {
+                self.forget_batch(&batch);
+                expired.push(batch);
+            }
+        }
+        expired
+    }
+
+    /// The earliest delivery deadline of a batch in flight.
+    pub fn earliest_deadline(&self) -> Option<Millis> {
+        self.deadlines.first().map(|(at, _)| *at)
+    }
+
+    fn forget_batch(&mut self, batch: &ProducerBatch) {
+        self.records -= u64::from(batch.records);
+        self.bytes -= batch.bytes;
+    }
+
+    fn release_wire_part(&mut self, wire: u64) {
+        let Some(w) = self.wires.get_mut(&wire) else { return };
+        w.outstanding = w.outstanding.saturating_sub(1);
+        if w.outstanding > 0 {
+            return;
+        }
+        let node = w.node;
+        self.wires.remove(&wire);
+        if let Some(count) = self.per_node.get_mut(&node) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_node.remove(&node);
+            }
+        }
+    }
+}
+
+/// A partition's trouble of the moment, so errors are narrated when they start and stop rather
+/// than once per batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Trouble(pub Outcome);
+
+/// Tracks each partition's trouble and says what changed.
+#[derive(Clone, Debug, Default)]
+pub struct TroubleTracker {
+    by_partition: BTreeMap<u32, Trouble>,
+}
+
+impl TroubleTracker {
+    /// Record `outcome` for `partition`; returns the previous trouble if this outcome changes it
+    /// (`Some(None)` when trouble starts on a healthy partition, `Some(Some(old))` when it changes or
+    /// ends), `None` when nothing changed.
+    pub fn note(&mut self, partition: u32, outcome: Outcome) -> Option<Option<Trouble>> {
+        let before = self.by_partition.get(&partition).copied();
+        let after = outcome.is_error().then_some(Trouble(outcome));
+        if before == after {
+            return None;
+        }
+        match after {
+            Some(t) => self.by_partition.insert(partition, t),
+            None => self.by_partition.remove(&partition),
+        };
+        Some(before)
+    }
+
+    /// The trouble of `partition`, if any.
+    pub fn get(&self, partition: u32) -> Option<Trouble> {
+        self.by_partition.get(&partition).copied()
+    }
+
+    /// Partitions in trouble and the name of their last error.
+    pub fn current(&self) -> Vec<(u32, &'static str)> {
+        self.by_partition.iter().map(|(p, t)| (*p, t.0.name())).collect()
+    }
+}
+
+/// Kafka's `TimeoutException` message for an expired batch (`ProducerBatch.expirationDone` /
+/// `Sender.failBatch`): "Expiring 3 record(s) for orders-1:120000 ms has passed since batch creation".
+pub fn expiry_message(records: u32, topic: &str, partition: u32, waited_ms: Millis) -> String {
+    format!("Expiring {records} record(s) for {topic}-{partition}:{waited_ms} ms has passed since batch creation")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::producer::accumulator::{RecordAccumulator, Timing};
+
+    fn batch(partition: u32, records: u32) -> ProducerBatch {
+        let mut acc = RecordAccumulator::new(16_384);
+        acc.append(partition, records, None, 0);
+        acc.drain_first(partition, Timing { linger_ms: 0, retry_backoff_ms: 0 }, 0).expect("batch")
+    }
+
+    #[test]
+    fn a_request_holds_one_slot_until_all_its_parts_are_answered() {
+        let mut f = InFlight::default();
+        let wire = f.open_wire(1);
+        let a = f.add_part(wire, batch(0, 2), 1_000);
+        let b = f.add_part(wire, batch(3, 5), 1_000);
+        assert_eq!(f.requests_to(1), 1);
+        assert_eq!(f.records(), 7);
+        assert!(f.complete(a).is_some());
+        assert_eq!(f.requests_to(1), 1, "one part still out");
+        assert!(f.complete(b).is_some());
+        assert_eq!(f.requests_to(1), 0);
+        assert!(f.complete(b).is_none(), "answered once");
+        assert_eq!(f.records(), 0);
+    }
+
+    #[test]
+    fn the_limit_counts_requests_per_broker() {
+        let mut f = InFlight::default();
+        for _ in 0..5 {
+            let wire = f.open_wire(2);
+            f.add_part(wire, batch(0, 1), 1_000);
+        }
+        assert!(!f.can_send(2, 5));
+        assert!(f.can_send(2, 6));
+        assert!(f.can_send(1, 5), "another broker has its own connection");
+    }
+
+    #[test]
+    fn expiry_keeps_the_slot_until_the_answer() {
+        let mut f = InFlight::default();
+        let wire = f.open_wire(1);
+        let id = f.add_part(wire, batch(0, 3), 500);
+        assert!(f.expire(499).is_empty());
+        assert_eq!(f.expire(500).len(), 1);
+        assert_eq!(f.records(), 0);
+        assert_eq!(f.requests_to(1), 1);
+        assert!(f.complete(id).is_none(), "the late answer finds no batch");
+        assert_eq!(f.requests_to(1), 0);
+    }
+
+    #[test]
+    fn a_timed_out_request_gives_back_its_unanswered_batches() {
+        let mut f = InFlight::default();
+        let wire = f.open_wire(1);
+        let a = f.add_part(wire, batch(0, 1), 9_000);
+        f.add_part(wire, batch(1, 1), 9_000);
+        f.complete(a);
+        let back = f.time_out_wire(wire);
+        assert_eq!(back.iter().map(|b| b.partition).collect::<Vec<_>>(), vec![1]);
+        assert!(!f.wire_open(wire));
+        assert_eq!(f.requests_to(1), 0);
+    }
+
+    #[test]
+    fn retriable_errors_are_kafkas() {
+        let cases = [
+            (ProduceError::NotLeaderOrFollower, true),
+            (ProduceError::NotEnoughReplicas, true),
+            (ProduceError::NotEnoughReplicasAfterAppend, true),
+            (ProduceError::RequestTimedOut, true),
+            (ProduceError::InvalidRecord, false),
+        ];
+        for (error, retriable) in cases {
+            assert_eq!(is_retriable(error), retriable, "{}", error.name());
+        }
+    }
+
+    #[test]
+    fn trouble_is_reported_when_it_starts_changes_and_ends() {
+        let mut t = TroubleTracker::default();
+        let nes = Outcome::Retrying(ProduceError::NotEnoughReplicas);
+        assert_eq!(t.note(1, Outcome::Acknowledged), None);
+        assert_eq!(t.note(1, nes), Some(None));
+        assert_eq!(t.note(1, nes), None, "same trouble again is not news");
+        assert_eq!(t.current(), vec![(1, "NOT_ENOUGH_REPLICAS")]);
+        assert_eq!(t.note(1, Outcome::Acknowledged), Some(Some(Trouble(nes))));
+        assert!(t.current().is_empty());
+    }
+
+    #[test]
+    fn outcome_log_is_bounded() {
+        let mut log = OutcomeLog::default();
+        for time in 0..100 {
+            log.push(OutcomeEvent { time, batch: time, partition: 0, records: 1, outcome: Outcome::Acknowledged });
+        }
+        let recent = log.recent();
+        assert_eq!(recent.len(), RECENT_OUTCOMES);
+        assert_eq!(recent.first().map(|e| e.time), Some(100 - RECENT_OUTCOMES as u64));
+    }
+
+    #[test]
+    fn expiry_message_is_kafkas() {
+        assert_eq!(
+            expiry_message(3, "orders", 1, 120_000),
+            "Expiring 3 record(s) for orders-1:120000 ms has passed since batch creation"
+        );
+    }
+}
