@@ -100,10 +100,19 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
                     parse_count::<u16>("replication.factor", &text, "SHORT")
                         .map(|replication_factor| Command::ChangeReplicationFactor { topic: topic.clone(), replication_factor })
                 });
+                let (topic, count) = (t.name.clone(), t.partitions.len());
+                let grow = Callback::from(move |text: String| {
+                    parse_count::<u32>("partitions", &text, "INT").map(|partitions| Command::AddPartitions { topic: topic.clone(), partitions })
+                });
                 html! {
+                    <>
+                    <ConfigField name={format!("{} partitions", t.name)} current={count.to_string()}
+                        help="kafka-topics.sh --alter --partitions: grow to this many in all (never fewer); keyed records hash over the new count, so most keys move"
+                        default="can only grow" parse={grow} on_perform={props.on_perform.clone()} />
                     <ConfigField name={format!("{} replication factor", t.name)} current={rf.to_string()}
                         help="Reassign every partition to this many replicas (kafka-reassign-partitions.sh); new replicas catch up, then join the ISR"
                         default="default.replication.factor 1" {parse} on_perform={props.on_perform.clone()} />
+                    </>
                 }
             }) }
             { match &*message {

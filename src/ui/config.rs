@@ -10,13 +10,43 @@ use yew::prelude::*;
 use crate::engine::command::Command;
 use crate::engine::group::GroupCommand;
 use crate::engine::producer::ProducerCommand;
-use crate::engine::snapshot::Snapshot;
+use crate::engine::snapshot::{ProducerView, Snapshot};
 use crate::scenario::topic_config::{TOPIC_CONFIGS, set_topic_config, topic_config_value};
-use crate::scenario::{TopicSpec, limits};
+use crate::scenario::{KeyDistribution, KeySpec, TopicSpec, limits};
 
 /// Kafka's `ConfigException` message for a rejected value.
 pub fn invalid(name: &str, value: &str, reason: &str) -> String {
     format!("Invalid value {value} for configuration {name}: {reason}")
+}
+
+/// `acks` as `ConfigDef.ValidString.in("all", "-1", "0", "1")` checks it.
+pub fn parse_acks(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if ["all", "-1", "0", "1"].contains(&text) {
+        Ok(text.to_string())
+    } else {
+        Err(invalid("acks", text, "String must be one of: all, -1, 0, 1"))
+    }
+}
+
+/// An INT config with `Range.atLeast(0)` (`batch.size`).
+pub fn parse_non_negative_int(name: &str, text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    let n: i64 = text.parse().map_err(|_| invalid(name, text, "Not a number of type INT"))?;
+    if n < 0 {
+        return Err(invalid(name, text, "Value must be at least 0"));
+    }
+    u32::try_from(n)
+        .ok()
+        .filter(|n| *n <= i32::MAX as u32)
+        .ok_or_else(|| invalid(name, text, "Not a number of type INT"))
+}
+
+/// A LONG config with `Range.atLeast(0)` (`linger.ms`).
+pub fn parse_non_negative_long(name: &str, text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let n: i64 = text.parse().map_err(|_| invalid(name, text, "Not a number of type LONG"))?;
+    u64::try_from(n).map_err(|_| invalid(name, text, "Value must be at least 0"))
 }
 
 /// A rate in records per second, as a `Range.between(0, limit)` DOUBLE config; returned in thousandths
@@ -89,7 +119,105 @@ pub struct ConfigPanelProps {
     /// Every topic's current spec, for the topic configs.
     #[prop_or_default]
     pub topics: Rc<Vec<TopicSpec>>,
+    /// Each producer's key spec as the scenario declared it (prefix, first key, count), by producer index.
+    #[prop_or_default]
+    pub producer_keys: Rc<Vec<KeySpec>>,
     pub on_perform: Callback<Command, Result<(), String>>,
+}
+
+/// `acks`, `batch.size` and `linger.ms` of producer number `i`, with Kafka's defaults.
+fn producer_configs(i: usize, p: &ProducerView, on_perform: &Callback<Command, Result<(), String>>) -> Html {
+    let producer = move |command: ProducerCommand| Command::Producer { producer: i, command };
+    html! {
+        <>
+            <ConfigField name="acks" current={p.acks} default="Kafka default all" on_perform={on_perform.clone()}
+                help="How many replicas must have a write before the leader answers: 0 (none), 1 (the leader), all (every in-sync replica, at least min.insync.replicas)"
+                parse={Callback::from(move |t: String| parse_acks(&t).map(|acks| producer(ProducerCommand::SetAcks { acks })))} />
+            <ConfigField name="batch.size" current={p.batch_size.to_string()} default="Kafka default 16384" on_perform={on_perform.clone()}
+                help="Bytes a partition's batch may hold before it is sent"
+                parse={Callback::from(move |t: String| parse_non_negative_int("batch.size", &t).map(|batch_size| producer(ProducerCommand::SetBatchSize { batch_size })))} />
+            <ConfigField name="linger.ms" current={p.linger_ms.to_string()} default="Kafka default 5 (4.0)" on_perform={on_perform.clone()}
+                help="How long a batch that is not full waits for more records before it is sent"
+                parse={Callback::from(move |t: String| parse_non_negative_long("linger.ms", &t).map(|linger_ms| producer(ProducerCommand::SetLingerMs { linger_ms })))} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KeysFieldProps {
+    producer: usize,
+    /// The scenario's key spec (prefix, first, count), kept when only the distribution changes.
+    keys: Option<KeySpec>,
+    /// The engine's description of the keys in use.
+    current: AttrValue,
+    on_perform: Callback<Command, Result<(), String>>,
+}
+
+/// The key distribution: uniform over the keys, one hot key with a share of the traffic, or no key.
+#[function_component(KeysField)]
+fn keys_field(props: &KeysFieldProps) -> Html {
+    let distribution = use_state(|| "uniform".to_string());
+    let share = use_state(|| "90".to_string());
+    let error = use_state(|| None::<String>);
+    let on_distribution = {
+        let distribution = distribution.clone();
+        Callback::from(move |e: Event| {
+            distribution.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())
+        })
+    };
+    let on_share = {
+        let share = share.clone();
+        Callback::from(move |e: InputEvent| share.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+    };
+    let submit = {
+        let (distribution, share, error) = (distribution.clone(), share.clone(), error.clone());
+        let (base, producer, perform) = (props.keys.clone(), props.producer, props.on_perform.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let result = key_spec(base.clone(), &distribution, &share).and_then(|keys| {
+                perform.emit(Command::Producer { producer, command: ProducerCommand::SetKeys { keys } })
+            });
+            error.set(result.err());
+        })
+    };
+    let id = format!("keys-{}", props.producer);
+    html! {
+        <form class="config-field keys" onsubmit={submit} data-config="keys">
+            <label for={id.clone()} title="uniform: murmur2 spreads keys evenly; hot: one key (one partition) takes the share; none: null keys, the sticky partitioner">{ "keys" }</label>
+            <select id={id.clone()} onchange={on_distribution} aria-label="Key distribution">
+                { for ["uniform", "hot", "none"].into_iter().map(|d| html! { <option value={d} selected={*distribution == d}>{ d }</option> }) }
+            </select>
+            <button type="submit">{ "Apply" }</button>
+            if *distribution == "hot" {
+                <label class="hot-share">{ "hot key share %" }
+                    <input type="text" inputmode="numeric" value={(*share).clone()} oninput={on_share} aria-label="Hot key share percent" />
+                </label>
+            }
+            <small class="config-note">{ format!("now {}", props.current) }</small>
+            if let Some(why) = (*error).clone() {
+                <p class="config-error" role="alert">{ why }</p>
+            }
+        </form>
+    }
+}
+
+/// The key spec for a chosen distribution; the scenario's prefix, first key and count stay.
+pub fn key_spec(base: Option<KeySpec>, distribution: &str, share: &str) -> Result<KeySpec, String> {
+    let mut keys = base.unwrap_or_else(|| KeySpec::uniform("key-", 0, 1_000));
+    keys.distribution = match distribution {
+        "hot" => KeyDistribution::Hot,
+        "none" => KeyDistribution::None,
+        _ => KeyDistribution::Uniform,
+    };
+    if keys.distribution == KeyDistribution::Hot {
+        let text = share.trim();
+        let percent: u32 = text.parse().map_err(|_| invalid("hot key share", text, "Not a number of type INT"))?;
+        if !(1..=100).contains(&percent) {
+            return Err(invalid("hot key share", text, "Value must be between 1 and 100"));
+        }
+        keys.hot_share_percent = percent;
+    }
+    Ok(keys)
 }
 
 /// Kafka's default for a topic config, as `kafka-configs.sh --describe --all` prints it.
@@ -154,7 +282,8 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
                         default="scenario value" current={p.rate_per_sec.to_string()} on_perform={props.on_perform.clone()}
                         parse={Callback::from(move |text: String| parse_rate("rate", &text).map(|records_per_sec_millis| Command::Producer {
                             producer: i, command: ProducerCommand::SetRate { records_per_sec_millis } }))} />
-                    <p class="config-readonly"><code>{ "acks" }</code>{ format!(" = {} (Kafka default: all)", p.acks) }</p>
+                    { producer_configs(i, p, &props.on_perform) }
+                    <KeysField producer={i} keys={props.producer_keys.get(i).cloned()} current={p.keys.clone()} on_perform={props.on_perform.clone()} />
                 </fieldset>
             }) }
             { for s.groups.iter().enumerate().map(|(i, g)| html! {
@@ -175,6 +304,36 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn producer_configs_are_checked_like_kafka() {
+        assert_eq!(parse_acks(" all "), Ok("all".into()));
+        assert_eq!(
+            parse_acks("2"),
+            Err("Invalid value 2 for configuration acks: String must be one of: all, -1, 0, 1".into())
+        );
+        assert_eq!(parse_non_negative_int("batch.size", "16384"), Ok(16_384));
+        assert_eq!(
+            parse_non_negative_int("batch.size", "-5"),
+            Err("Invalid value -5 for configuration batch.size: Value must be at least 0".into())
+        );
+        assert_eq!(
+            parse_non_negative_long("linger.ms", "soon"),
+            Err("Invalid value soon for configuration linger.ms: Not a number of type LONG".into())
+        );
+    }
+
+    #[test]
+    fn a_hot_key_keeps_the_scenarios_keys_and_takes_the_share() {
+        let base = KeySpec::uniform("order-", 101, 1000);
+        let hot = key_spec(Some(base.clone()), "hot", "90").unwrap();
+        assert_eq!(
+            (hot.distribution, hot.hot_share_percent, hot.prefix.as_str(), hot.first),
+            (KeyDistribution::Hot, 90, "order-", 101)
+        );
+        assert!(key_spec(Some(base.clone()), "hot", "0").unwrap_err().ends_with("Value must be between 1 and 100"));
+        assert_eq!(key_spec(Some(base), "none", "x").unwrap().distribution, KeyDistribution::None);
+    }
 
     #[test]
     fn topic_config_defaults_are_kafkas() {

@@ -67,6 +67,16 @@ impl Live {
         self.topics.clone()
     }
 
+    /// Each producer's key spec as the scenario (or the action that added it) declared it, by producer index.
+    pub fn producer_keys(&self) -> Vec<crate::scenario::KeySpec> {
+        let scenario = self.session.scenario();
+        let added = scenario.actions.iter().filter_map(|a| match &a.command {
+            Command::AddProducer { spec } => Some(spec.keys.clone()),
+            _ => None,
+        });
+        scenario.producers.iter().map(|p| p.keys.clone()).chain(added).collect()
+    }
+
     /// The inspector's detail of one partition: segments, epoch caches. Built on demand, not every frame.
     pub fn partition_detail(&self, topic: &str, partition: u32) -> Option<PartitionDetail> {
         self.session.engine().partition_detail(topic, partition)

@@ -192,7 +192,7 @@ describe('interacting with the cluster', () => {
 
   test('acks=all with RF 3, min.insync.replicas 2 and two brokers down: NOT_ENOUGH_REPLICAS shown', async () => {
     const page = await h.openApp('/');
-    await setSpeed(page, 10);
+    await setSpeed(page, 50);
     for (const id of [2, 3]) {
       await brokerHandle(page, id).click();
       await page.getByRole('menuitem', { name: 'Kill (hard)' }).click();

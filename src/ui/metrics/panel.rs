@@ -96,6 +96,15 @@ fn produce_outcomes(s: &Snapshot) -> Html {
                     { for p.failures().map(|(error, n)| html! {
                         <span class="failure" data-error={error.name()}>{ format!(", {n} failed with {}", error.name()) }</span>
                     }) }
+                    if !p.troubled_partitions.is_empty() {
+                        <br />
+                        <span class="troubled" title="Partitions whose last produce outcome was an error">
+                            { "now failing: " }
+                            { for p.troubled_partitions.iter().map(|(partition, error)| html! {
+                                <span class="failure" data-troubled={format!("{}-{partition}", p.topic)}>{ format!("{}-{partition} {error} ", p.topic) }</span>
+                            }) }
+                        </span>
+                    }
                 </li>
             }) }
         </ul>
