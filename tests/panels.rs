@@ -208,14 +208,16 @@ fn narration_panel_lists_events_newest_first_with_kinds_and_an_export_link() {
 
 #[test]
 fn narration_filter_by_text_and_kind() {
+    let snapshot = live_after(0).snapshot();
     let line = |text: &str| Narration { at: 0, text: text.into() };
     let crash = line("broker 2 crashed");
     let election = line("partition orders-1: leader 2 → 3, epoch 1, ISR [3, 1] (broker 2 fenced)");
-    assert!(matches_filter(&crash, "", None));
-    assert!(matches_filter(&crash, "CRASH", Some(EventKind::Broker)));
-    assert!(!matches_filter(&crash, "", Some(EventKind::Partition)));
-    assert!(matches_filter(&election, "orders-1", Some(EventKind::Partition)));
-    assert!(!matches_filter(&election, "orders-2", None));
+    assert!(matches_filter(&crash, "", None, &snapshot));
+    assert!(matches_filter(&crash, "CRASH", Some(EventKind::Broker), &snapshot));
+    assert!(!matches_filter(&crash, "", Some(EventKind::Partition), &snapshot));
+    assert!(matches_filter(&election, "orders-1", Some(EventKind::Partition), &snapshot));
+    assert!(!matches_filter(&election, "orders-2", None, &snapshot));
+    assert!(matches_filter(&line("Producer App: acks=1"), "", Some(EventKind::Producer), &snapshot));
 }
 
 #[test]
@@ -369,4 +371,9 @@ fn whole_app_has_timeline_panels_and_status_counters() {
         assert!(select(&doc, ".sidebar h2").iter().any(|h| text(h) == panel), "panel {panel}");
     }
     assert_eq!(one_text(&doc, "[data-counter=brokers-up]"), "3/3");
+    let mut ids: Vec<&str> = select(&doc, "[id]").iter().map(|e| e.value().attr("id").unwrap()).collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "every id on the page is unique (labels point at the right field)");
 }

@@ -75,6 +75,9 @@ pub struct ConfigFieldProps {
     /// Shown beside the field: the Kafka default, or where the value comes from.
     pub default: AttrValue,
     pub current: AttrValue,
+    /// Makes the input's id unique when several producers or topics have a config of the same name.
+    #[prop_or_default]
+    pub scope: AttrValue,
     /// Parse the text into the command to send, or Kafka's reason for refusing it.
     pub parse: Callback<String, Result<Command, String>>,
     /// Carry the command out; Err is the engine's reason for refusing it.
@@ -98,7 +101,7 @@ pub fn config_field(props: &ConfigFieldProps) -> Html {
             error.set(parse.emit((*text).clone()).and_then(|command| perform.emit(command)).err());
         })
     };
-    let id = format!("config-{}", props.name.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+    let id = format!("config-{}-{}", props.scope, props.name).replace(|c: char| !c.is_ascii_alphanumeric(), "-");
     html! {
         <form class="config-field" onsubmit={on_submit} data-config={props.name.clone()}>
             <label for={id.clone()} title={props.help.clone()}><code>{ props.name.clone() }</code></label>
@@ -130,13 +133,13 @@ fn producer_configs(i: usize, p: &ProducerView, on_perform: &Callback<Command, R
     let producer = move |command: ProducerCommand| Command::Producer { producer: i, command };
     html! {
         <>
-            <ConfigField name="acks" current={p.acks} default="Kafka default all" on_perform={on_perform.clone()}
+            <ConfigField name="acks" scope={format!("producer{i}")} current={p.acks} default="Kafka default all" on_perform={on_perform.clone()}
                 help="How many replicas must have a write before the leader answers: 0 (none), 1 (the leader), all (every in-sync replica, at least min.insync.replicas)"
                 parse={Callback::from(move |t: String| parse_acks(&t).map(|acks| producer(ProducerCommand::SetAcks { acks })))} />
-            <ConfigField name="batch.size" current={p.batch_size.to_string()} default="Kafka default 16384" on_perform={on_perform.clone()}
+            <ConfigField name="batch.size" scope={format!("producer{i}")} current={p.batch_size.to_string()} default="Kafka default 16384" on_perform={on_perform.clone()}
                 help="Bytes a partition's batch may hold before it is sent"
                 parse={Callback::from(move |t: String| parse_non_negative_int("batch.size", &t).map(|batch_size| producer(ProducerCommand::SetBatchSize { batch_size })))} />
-            <ConfigField name="linger.ms" current={p.linger_ms.to_string()} default="Kafka default 5 (4.0)" on_perform={on_perform.clone()}
+            <ConfigField name="linger.ms" scope={format!("producer{i}")} current={p.linger_ms.to_string()} default="Kafka default 5 (4.0)" on_perform={on_perform.clone()}
                 help="How long a batch that is not full waits for more records before it is sent"
                 parse={Callback::from(move |t: String| parse_non_negative_long("linger.ms", &t).map(|linger_ms| producer(ProducerCommand::SetLingerMs { linger_ms })))} />
         </>
@@ -239,7 +242,7 @@ fn topic_configs(spec: &TopicSpec, on_perform: &Callback<Command, Result<(), Str
                         topic: topic.clone(), name: name.to_string(), value: text.trim().to_string() })
                 });
                 html! {
-                    <ConfigField name={name} help={topic_config_help(name)} default={default} current={current}
+                    <ConfigField name={name} scope={format!("topic-{}", spec.name)} help={topic_config_help(name)} default={default} current={current}
                         {parse} on_perform={on_perform.clone()} />
                 }
             }) }
@@ -278,7 +281,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
             { for s.producers.iter().enumerate().map(|(i, p)| html! {
                 <fieldset data-config-producer={p.name.clone()}>
                     <legend>{ format!("Producer {}", p.name) }</legend>
-                    <ConfigField name="rate" help="Records the producer sends per second (simulation setting, not a Kafka config)"
+                    <ConfigField name="rate" scope={format!("producer{i}")} help="Records the producer sends per second (simulation setting, not a Kafka config)"
                         default="scenario value" current={p.rate_per_sec.to_string()} on_perform={props.on_perform.clone()}
                         parse={Callback::from(move |text: String| parse_rate("rate", &text).map(|records_per_sec_millis| Command::Producer {
                             producer: i, command: ProducerCommand::SetRate { records_per_sec_millis } }))} />
@@ -289,7 +292,7 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
             { for s.groups.iter().enumerate().map(|(i, g)| html! {
                 <fieldset data-config-group={g.name.clone()}>
                     <legend>{ format!("Group {}", g.name) }</legend>
-                    <ConfigField name="processing rate" help="Records each member processes per second (simulation setting): below the write rate, lag grows"
+                    <ConfigField name="processing rate" scope={format!("group{i}")} help="Records each member processes per second (simulation setting): below the write rate, lag grows"
                         default="per member" current="scenario value" on_perform={props.on_perform.clone()}
                         parse={Callback::from(move |text: String| parse_rate("processing rate", &text).map(|records_per_sec_millis| Command::Group {
                             group: i, command: GroupCommand::SetProcessingRate { records_per_sec_millis } }))} />

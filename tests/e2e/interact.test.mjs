@@ -206,10 +206,43 @@ describe('interacting with the cluster', () => {
     const page = await h.openApp('/');
     await setSpeed(page, 10);
     const lag = async () => (await groupAttrs(page))[0].consumers.reduce((s, c) => s + c.lag, 0);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
     const field = page.locator('[data-config-producer="Producer App"] form[data-config=rate]');
     await field.locator('input').fill('60');
     await field.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
     await pollUntil(lag, (l) => l > 100, { timeout: TIMEOUT, what: 'total lag above 100 records' });
+    assertNoErrors(page);
+    await page.close();
+  });
+
+  test('a hot key carrying 90% of the records: one partition\'s log end offset dominates', async () => {
+    const page = await h.openApp('/');
+    await setSpeed(page, 10);
+    // Configure while paused: the panels above keep growing while playing, and Playwright waits for a still target.
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    const producer = page.locator('[data-config-producer="Producer App"]');
+    const rate = producer.locator('form[data-config=rate]');
+    await rate.locator('input').fill('50');
+    await rate.getByRole('button', { name: 'Apply' }).click();
+    const keys = producer.locator('form[data-config=keys]');
+    await keys.getByRole('combobox', { name: 'Key distribution' }).selectOption('hot');
+    await keys.getByRole('textbox', { name: 'Hot key share percent' }).fill('90');
+    await keys.getByRole('button', { name: 'Apply' }).click();
+    assert.equal(await keys.getByRole('alert').count(), 0, 'the key distribution was accepted');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const leos = async () =>
+      Object.fromEntries((await replicaAttrs(page)).filter((r) => r.role === 'leader').map((r) => [r.partition, r.leo]));
+    const start = await leos();
+    const growth = await pollUntil(
+      async () => {
+        const now = await leos();
+        return Object.keys(now).map((p) => now[p] - (start[p] ?? 0)).sort((a, b) => b - a);
+      },
+      (g) => g[0] > 300,
+      { timeout: TIMEOUT, what: 'the hot partition to take 300 records' },
+    );
+    assert.ok(growth[0] > 5 * growth[1], `one partition dominates: growth per partition ${growth}`);
     assertNoErrors(page);
     await page.close();
   });

@@ -60,6 +60,14 @@ pub fn kind_of(text: &str) -> EventKind {
     }
 }
 
+/// The kind of a line, also recognising lines that start with a producer's name ("Producer App: acks=1"):
+/// the producer narrates under its own name.
+pub fn kind_in(text: &str, snapshot: &Snapshot) -> EventKind {
+    let by_producer =
+        snapshot.producers.iter().any(|p| text.strip_prefix(p.name.as_str()).is_some_and(|r| r.starts_with(':')));
+    if by_producer { EventKind::Producer } else { kind_of(text) }
+}
+
 /// Diagram elements a line mentions; the diagram adds the `highlight` class to them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Mentions {
@@ -147,6 +155,12 @@ mod tests {
         for (text, kind) in table {
             assert_eq!(kind_of(text), kind, "{text}");
         }
+    }
+
+    #[test]
+    fn a_line_under_a_producers_name_is_a_producer_event() {
+        assert_eq!(kind_in("Producer App: acks=1", &snapshot()), EventKind::Producer);
+        assert_eq!(kind_in("broker 2 crashed", &snapshot()), EventKind::Broker);
     }
 
     #[test]

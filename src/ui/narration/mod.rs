@@ -5,5 +5,5 @@ pub mod export;
 pub mod mentions;
 mod panel;
 
-pub use mentions::{EventKind, Mentions, kind_of, mentions};
+pub use mentions::{EventKind, Mentions, kind_in, kind_of, mentions};
 pub use panel::{NarrationPanel, NarrationProps, matches_filter};

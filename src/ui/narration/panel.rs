@@ -3,7 +3,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::export::{data_url, export_text};
-use super::mentions::{EventKind, Mentions, kind_of, mentions};
+use super::mentions::{EventKind, Mentions, kind_in, mentions};
 use crate::engine::snapshot::Snapshot;
 use crate::engine::trace::Narration;
 use crate::ui::status::format_time;
@@ -23,8 +23,8 @@ pub struct NarrationProps {
 
 /// Whether a line passes the filter: its kind is the chosen one (or any), and it contains the text
 /// (case-insensitive).
-pub fn matches_filter(line: &Narration, text: &str, kind: Option<EventKind>) -> bool {
-    kind.is_none_or(|k| kind_of(&line.text) == k)
+pub fn matches_filter(line: &Narration, text: &str, kind: Option<EventKind>, snapshot: &Snapshot) -> bool {
+    kind.is_none_or(|k| kind_in(&line.text, snapshot) == k)
         && (text.is_empty() || line.text.to_lowercase().contains(&text.to_lowercase()))
 }
 
@@ -55,7 +55,7 @@ pub fn narration_panel(props: &NarrationProps) -> Html {
         })
     };
     let shown: Vec<&Narration> =
-        props.lines.iter().rev().filter(|l| matches_filter(l, &text, *kind)).take(SHOWN).collect();
+        props.lines.iter().rev().filter(|l| matches_filter(l, &text, *kind, &props.snapshot)).take(SHOWN).collect();
     html! {
         <section class="panel narration-panel" aria-labelledby="events-title">
             <h2 id="events-title">{ "Events" }</h2>
@@ -87,7 +87,7 @@ fn event_line(line: &Narration, props: &NarrationProps) -> Html {
         move || on.emit(None)
     };
     let (enter2, leave2) = (enter.clone(), leave.clone());
-    let kind = kind_of(&line.text);
+    let kind = kind_in(&line.text, &props.snapshot);
     html! {
         <li tabindex="0" data-kind={kind.name()} class={classes!("event", kind.name())}
             onmouseenter={Callback::from(move |_: MouseEvent| enter())} onmouseleave={Callback::from(move |_: MouseEvent| leave())}
