@@ -100,6 +100,10 @@ pub struct GroupView {
     pub generation: i32,
     pub assignor: &'static str,
     pub members: Vec<MemberView>,
+    /// `group.protocol`: "classic" or "consumer" (KIP-848).
+    pub protocol: &'static str,
+    /// How partitions change hands: "eager", "cooperative" (classic) or "incremental" (consumer).
+    pub rebalance_protocol: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,6 +113,17 @@ pub struct MemberView {
     pub partitions: Vec<MemberPartitionView>,
     /// Sum of the lag of the member's partitions.
     pub lag: u64,
+    /// The engine's handle for commands (`group::MemberRef::Key`).
+    pub key: u64,
+    /// `group.instance.id` of a static member.
+    pub instance_id: Option<String>,
+    /// What the member is doing: "stable", "idle", "rebalancing", "reconciling", "stuck (not polling)",
+    /// "crashed", "left: …", "error: NoOffsetForPartitionException", …
+    pub state: String,
+    /// Classic: generation of its assignment. Consumer protocol: its member epoch.
+    pub generation: i32,
+    /// Classic: whether it is the group leader (it runs the assignor).
+    pub leader: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
