@@ -17,7 +17,7 @@ use super::producer::{Producer, ProducerContext, REQUEST_TIMEOUT_MS};
 use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, NarrationLog};
-use super::types::{BrokerId, Millis, TopicPartition};
+use super::types::{BrokerId, Millis, Offset, TopicPartition};
 use crate::scenario::{Placement, TopicSpec, ValidScenario};
 
 /// Kafka's name for an acks setting, as the producer config spells it.
@@ -100,7 +100,8 @@ impl Engine {
         for spec in &s.groups {
             let topics =
                 spec.topics.iter().map(|t| engine.topic_index(t).expect("validated: group topic exists")).collect();
-            let mut group = Group::new(spec.name.clone(), topics, GroupConfig::from_spec(spec));
+            let mut group =
+                Group::new(spec.name.clone(), topics, GroupConfig::from_spec(spec, s.cluster.network_latency_ms));
             for m in &spec.members {
                 group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut engine.rng);
             }
@@ -487,7 +488,8 @@ impl Engine {
 
     fn readable_range(topics: &[Topic], p: PartitionRef) -> ReadableRange {
         let partition = &topics[p.topic].partitions[p.partition as usize];
-        ReadableRange { log_start: partition.log_start_offset(), high_watermark: partition.high_watermark() }
+        let log_end = if partition.leader.is_some() { partition.leader_log_end_offset() } else { Offset::MAX };
+        ReadableRange { log_start: partition.log_start_offset(), high_watermark: partition.high_watermark(), log_end }
     }
 
     /// Call into group `g` with a context over the cluster, then carry out what it asked for.

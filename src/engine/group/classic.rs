@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::config::RebalanceProtocol;
-use super::{Group, GroupContext, GroupEvent, GroupState, SYNC_DELAY_MS};
+use super::{Group, GroupContext, GroupEvent, GroupState};
 use crate::engine::events::PartitionRef;
 
 impl Group {
@@ -25,8 +25,42 @@ impl Group {
         }
         self.leader = keys.first().copied();
         self.generation = 1;
+        for member in self.members.iter_mut() {
+            member.generation = 1;
+        }
         self.state = GroupState::CompletingRebalance;
         self.sync_assignment(ctx);
+        for key in keys {
+            self.deliver_assignment(key, ctx);
+        }
+    }
+
+    /// A member sends JoinGroup (`ConsumerCoordinator.joinGroupIfNeeded`); it reaches the coordinator one
+    /// hop later. Until its SyncGroup response arrives the member is rejoining.
+    pub(super) fn send_join_group(&mut self, index: usize, ctx: &mut GroupContext) {
+        let hop = self.config.hop_ms();
+        let member = &mut self.members[index];
+        member.rejoin_needed = false;
+        member.join_in_flight = true;
+        member.awaiting_assignment = true;
+        ctx.schedule.push((ctx.now + hop, GroupEvent::JoinGroupArrives { member: member.key }));
+    }
+
+    /// A JoinGroup reaches the coordinator. One from a member the coordinator already removed (rebalance
+    /// timeout) is dropped: Kafka answers UNKNOWN_MEMBER_ID and the client rejoins with a new id when it
+    /// next polls, which [`Group::resume`] models.
+    pub(super) fn on_join_group_arrives(&mut self, key: u64, ctx: &mut GroupContext) {
+        let Some(index) = self.index_of(key) else { return };
+        let member = &mut self.members[index];
+        if !member.join_in_flight {
+            return;
+        }
+        member.join_in_flight = false;
+        if !member.in_group {
+            member.awaiting_assignment = false;
+            return;
+        }
+        self.classic_join(index, ctx);
     }
 
     /// The coordinator receives member `index`'s JoinGroup. Joining a settled group starts a rebalance;
@@ -55,13 +89,15 @@ impl Group {
     }
 
     /// Move to PreparingRebalance: every member must rejoin; they learn it from their next heartbeat.
-    fn begin_rebalance(&mut self, reason: String, initial: bool, ctx: &mut GroupContext) {
+    pub(super) fn begin_rebalance(&mut self, reason: String, initial: bool, ctx: &mut GroupContext) {
         ctx.visible_change = true;
         if self.state == GroupState::PreparingRebalance {
             ctx.narration.push(format!("group {}: {reason}", self.name));
             return;
         }
         self.round += 1;
+        self.rebalances += 1;
+        self.synced.clear();
         self.state = GroupState::PreparingRebalance;
         self.join_started = ctx.now;
         self.initial_join = initial;
@@ -79,10 +115,10 @@ impl Group {
             String::new()
         };
         ctx.narration.push(format!(
-            "group {}: {reason}; rebalance ({}) started for generation {}{delay}",
+            "group {}: rebalance ({reason}), generation {} ({}){delay}",
             self.name,
+            self.generation + 1,
             self.config.rebalance_protocol().name(),
-            self.generation + 1
         ));
     }
 
@@ -122,6 +158,10 @@ impl Group {
         }
         self.generation += 1;
         self.initial_join = false;
+        let generation = self.generation;
+        for member in self.members.iter_mut().filter(|m| m.in_group) {
+            member.generation = generation;
+        }
         ctx.visible_change = true;
         let keys = self.member_keys();
         if keys.is_empty() {
@@ -142,7 +182,8 @@ impl Group {
             keys.len(),
             self.config.assignor.protocol_name()
         ));
-        ctx.schedule.push((ctx.now + SYNC_DELAY_MS, GroupEvent::SyncGroup { round }));
+        // The JoinGroup response reaches the leader, whose SyncGroup comes back: two hops.
+        ctx.schedule.push((ctx.now + 2 * self.config.hop_ms(), GroupEvent::SyncGroup { round }));
     }
 
     /// The leader's SyncGroup arrives with the assignment; every member gets its part and the group is Stable.
@@ -151,50 +192,77 @@ impl Group {
             return;
         }
         self.sync_assignment(ctx);
+        let hop = self.config.hop_ms();
+        for key in self.synced.keys() {
+            ctx.schedule.push((ctx.now + hop, GroupEvent::SyncGroupResponse { member: *key, round }));
+        }
     }
 
-    /// The leader runs the assignor (client side, §2) and the members take their assignments. Under the
-    /// cooperative protocol a member first revokes what it lost (committing it), then rejoins: the
-    /// follow-up rebalance hands those partitions to their new owners (§2.5).
-    fn sync_assignment(&mut self, ctx: &mut GroupContext) {
-        let assignment = self.leader_assignment(ctx);
-        let cooperative = self.config.rebalance_protocol() == RebalanceProtocol::Cooperative;
-        let mut revocations = Vec::new();
-        for index in 0..self.members.len() {
-            if !self.members[index].in_group {
-                continue;
-            }
-            let key = self.members[index].key;
-            let new = assignment.get(&key).cloned().unwrap_or_default();
-            let revoked: Vec<PartitionRef> =
-                self.members[index].assigned.iter().copied().filter(|p| !new.contains(p)).collect();
-            if cooperative && !revoked.is_empty() {
-                let _ = self.commit_member(index, ctx);
-                revocations.push(format!("{} revokes {}", self.members[index].client_id, ctx.partition_list(&revoked)));
+    /// A member's SyncGroup response arrives. A response of a superseded round is dropped: the member
+    /// learns of the new rebalance from it (REBALANCE_IN_PROGRESS) and rejoins.
+    pub(super) fn on_sync_group_response(&mut self, key: u64, round: u64, ctx: &mut GroupContext) {
+        if round != self.round {
+            if let Some(index) = self.index_of(key)
+                && self.members[index].in_group
+                && !self.members[index].join_in_flight
+            {
                 self.members[index].rejoin_needed = true;
             }
-            let member = &mut self.members[index];
-            member.set_assigned(new);
-            member.generation = self.generation;
-            member.error = None;
-            self.position_member(index, ctx);
+            return;
         }
+        self.deliver_assignment(key, ctx);
+    }
+
+    /// The leader's SyncGroup carries the assignment it computed (client side, §2); the coordinator
+    /// stores it and the group is Stable. Members take their part when their response arrives.
+    fn sync_assignment(&mut self, ctx: &mut GroupContext) {
+        self.synced = self.leader_assignment(ctx);
         self.state = GroupState::Stable;
         ctx.visible_change = true;
+        let parts: Vec<String> = self
+            .members
+            .iter()
+            .filter(|m| m.in_group)
+            .map(|m| format!("{} → {}", m.client_id, ctx.partition_list(self.synced.get(&m.key).map_or(&[], |v| v))))
+            .collect();
         ctx.narration.push(format!(
             "group {} generation {} Stable; assignment ({}): {}",
             self.name,
             self.generation,
             self.config.assignor.protocol_name(),
-            self.assignment_summary(ctx)
+            parts.join("; ")
         ));
-        if !revocations.is_empty() {
-            ctx.narration.push(format!(
-                "group {}: {}; they rejoin for a follow-up rebalance",
-                self.name,
-                revocations.join("; ")
-            ));
+    }
+
+    /// Member `key` takes its assignment of the current round. Under the cooperative protocol it first
+    /// revokes what it lost (committing it), then rejoins: the follow-up rebalance hands those partitions
+    /// to their new owners (§2.5). Under eager it revoked everything before rejoining.
+    fn deliver_assignment(&mut self, key: u64, ctx: &mut GroupContext) {
+        let Some(index) = self.index_of(key) else { return };
+        let Some(new) = self.synced.remove(&key) else { return };
+        if !self.members[index].in_group {
+            return;
         }
+        let revoked: Vec<PartitionRef> =
+            self.members[index].assigned.iter().copied().filter(|p| !new.contains(p)).collect();
+        if self.config.rebalance_protocol() == RebalanceProtocol::Cooperative && !revoked.is_empty() {
+            let _ = self.commit_member(index, ctx);
+            ctx.narration.push(format!(
+                "group {}: {} revokes {} and rejoins for a follow-up rebalance (cooperative)",
+                self.name,
+                self.members[index].client_id,
+                ctx.partition_list(&revoked)
+            ));
+            self.members[index].rejoin_needed = true;
+        }
+        let generation = self.generation;
+        let member = &mut self.members[index];
+        member.set_assigned(new);
+        member.generation = generation;
+        member.awaiting_assignment = false;
+        member.error = None;
+        self.position_member(index, ctx);
+        ctx.visible_change = true;
     }
 
     /// The assignment the leader computes: eager members claim what they held before revoking (sticky
@@ -213,7 +281,11 @@ impl Group {
     pub(super) fn classic_heartbeat(&mut self, index: usize, ctx: &mut GroupContext) {
         let round = self.round;
         let member = &mut self.members[index];
-        if self.state.is_rebalancing() && member.joined_round != Some(round) && !member.rejoin_needed {
+        if self.state.is_rebalancing()
+            && member.joined_round != Some(round)
+            && !member.rejoin_needed
+            && !member.join_in_flight
+        {
             member.rejoin_needed = true;
             ctx.narration
                 .push(format!("group {}: {} heartbeat answered REBALANCE_IN_PROGRESS", self.name, member.client_id));
@@ -225,7 +297,7 @@ impl Group {
     /// the eager protocol it commits and revokes everything first, and stops consuming.
     pub(super) fn classic_before_poll(&mut self, key: u64, ctx: &mut GroupContext) {
         let Some(index) = self.index_of(key) else { return };
-        if !self.members[index].rejoin_needed || !self.members[index].in_group {
+        if !self.members[index].rejoin_needed || !self.members[index].in_group || self.members[index].join_in_flight {
             return;
         }
         if self.config.rebalance_protocol() == RebalanceProtocol::Eager {
@@ -242,7 +314,7 @@ impl Group {
             }
             member.set_assigned(Vec::new());
         }
-        self.classic_join(index, ctx);
+        self.send_join_group(index, ctx);
     }
 
     /// A member left or was removed: a settled group rebalances; a group in its join phase may now be complete.

@@ -56,6 +56,17 @@ pub enum OffsetReset {
     None,
 }
 
+impl OffsetReset {
+    /// The config value as Kafka spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OffsetReset::Earliest => "earliest",
+            OffsetReset::Latest => "latest",
+            OffsetReset::None => "none",
+        }
+    }
+}
+
 /// Everything a group's protocol reads of its configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupConfig {
@@ -71,6 +82,9 @@ pub struct GroupConfig {
     /// Records each member processes per virtual second (a member may be made slower).
     pub records_per_sec: f64,
     pub initial_rebalance_delay_ms: Millis,
+    /// One-way delay between a member and its coordinator (the cluster's `network_latency_ms`): JoinGroup,
+    /// SyncGroup and their responses each take one hop.
+    pub network_latency_ms: Millis,
 }
 
 impl Default for GroupConfig {
@@ -86,13 +100,14 @@ impl Default for GroupConfig {
             auto_commit_interval_ms: 5_000,
             records_per_sec: 1.0,
             initial_rebalance_delay_ms: INITIAL_REBALANCE_DELAY_MS,
+            network_latency_ms: 2,
         }
     }
 }
 
 impl GroupConfig {
     /// The configuration a validated scenario gives a group.
-    pub fn from_spec(spec: &GroupSpec) -> Self {
+    pub fn from_spec(spec: &GroupSpec, network_latency_ms: Millis) -> Self {
         let protocol = match spec.protocol {
             GroupProtocolSpec::Classic => GroupProtocol::Classic,
             GroupProtocolSpec::Consumer => GroupProtocol::Consumer,
@@ -114,7 +129,14 @@ impl GroupConfig {
             auto_commit_interval_ms: spec.auto_commit_interval_ms,
             records_per_sec: spec.records_per_sec,
             initial_rebalance_delay_ms: INITIAL_REBALANCE_DELAY_MS,
+            network_latency_ms,
         }
+    }
+
+    /// One network hop between a member and the coordinator, at least 1 ms so that a request and its
+    /// response are never the same instant.
+    pub fn hop_ms(&self) -> Millis {
+        self.network_latency_ms.max(1)
     }
 
     /// The classic rebalance protocol (§2.0, `ConsumerCoordinator`): the highest protocol every configured

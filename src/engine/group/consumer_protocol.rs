@@ -54,6 +54,7 @@ impl Group {
     /// Bump the group epoch and compute the new target assignment (`GroupMetadataManager`).
     fn bump_group_epoch(&mut self, reason: String, ctx: &mut GroupContext) {
         self.generation += 1;
+        self.rebalances += 1;
         self.compute_target(ctx);
         self.update_consumer_state();
         ctx.visible_change = true;
@@ -67,7 +68,7 @@ impl Group {
             })
             .collect();
         ctx.narration.push(format!(
-            "group {}: {reason}; group epoch {}, target assignment ({}): {}",
+            "group {}: rebalance ({reason}), group epoch {}; target assignment ({}): {}",
             self.name,
             self.generation,
             self.config.assignor.protocol_name(),

@@ -64,6 +64,10 @@ pub struct Member {
     pub(super) previous: Vec<PartitionRef>,
     /// Consumer protocol: partitions it was told to revoke and has not yet acknowledged.
     pub(super) pending_revocation: Vec<PartitionRef>,
+    /// Classic: its JoinGroup is on the network to the coordinator.
+    pub(super) join_in_flight: bool,
+    /// Classic: it sent JoinGroup and has not yet received its SyncGroup response (its assignment).
+    pub(super) awaiting_assignment: bool,
     credit: f64,
     rotation: usize,
 }
@@ -99,6 +103,8 @@ impl Member {
             join_order: 0,
             previous: Vec::new(),
             pending_revocation: Vec::new(),
+            join_in_flight: false,
+            awaiting_assignment: false,
             credit: 0.0,
             rotation: 0,
         }

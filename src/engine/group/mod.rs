@@ -12,9 +12,13 @@
 //! here with a `GroupContext` (what the group may read of the cluster) and carries out what the group
 //! asks for in return (events to schedule, fetches to draw, narration).
 //!
-//! Simplification: requests between a member and its coordinator (JoinGroup, SyncGroup, Heartbeat,
-//! OffsetCommit, LeaveGroup) arrive at once, without the network hop; only the leader's SyncGroup
-//! takes [`SYNC_DELAY_MS`] so that CompletingRebalance can be seen.
+//! JoinGroup and SyncGroup cross the network (`GroupConfig::hop_ms` each way): a JoinGroup reaches the
+//! coordinator one hop after the member sends it; the leader's SyncGroup arrives two hops after the join
+//! phase completes (the JoinGroup response out, the SyncGroup back); each member gets its assignment one
+//! hop after that.
+//!
+//! Simplification: heartbeats, OffsetCommit and LeaveGroup (and KIP-848's ConsumerGroupHeartbeat) act
+//! at the coordinator the moment they are sent; the session timeout and poll timers dwarf one hop.
 
 mod classic;
 pub mod config;
@@ -40,8 +44,6 @@ use super::types::{Millis, Offset, TopicPartition};
 pub const MAX_POLL_RECORDS: u64 = 500;
 /// How often a member's poll loop runs, in virtual ms.
 pub const POLL_INTERVAL_MS: Millis = 100;
-/// How long after the join phase the leader's SyncGroup (with the assignment) reaches the coordinator.
-pub const SYNC_DELAY_MS: Millis = 50;
 
 /// Group states: the classic ones (`ClassicGroupState`, §5.1) and KIP-848's (`ConsumerGroup.ConsumerGroupState`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,11 +86,24 @@ pub struct Fetched {
     pub records: u64,
 }
 
-/// What the group needs to know about a partition to read it: its high watermark and log start offset.
+/// What the group needs to know about a partition to read it: its log start offset, its high watermark
+/// (read_uncommitted consumers read below it) and its leader's log end offset (a fetch position above
+/// it is out of range; between HW and LEO a fetch just returns nothing, §4.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReadableRange {
     pub log_start: Offset,
     pub high_watermark: Offset,
+    /// The leader's LEO; `Offset::MAX` while the partition has no leader (no fetch, so no
+    /// OFFSET_OUT_OF_RANGE either).
+    pub log_end: Offset,
+}
+
+impl ReadableRange {
+    /// Whether a fetch at `offset` gets `OFFSET_OUT_OF_RANGE` (`UnifiedLog.read`: below the log start
+    /// offset or above the log end offset). Not the HW: between HW and LEO the fetch is empty, not an error.
+    pub fn out_of_range(&self, offset: Offset) -> bool {
+        offset < self.log_start || offset > self.log_end
+    }
 }
 
 #[derive(Debug)]
@@ -110,6 +125,11 @@ pub struct Group {
     initial_join: bool,
     leader: Option<u64>,
     next_join_order: u64,
+    /// Classic: the assignment the leader's SyncGroup carried in round `round`, by member key, until
+    /// each member's SyncGroup response delivers it.
+    synced: BTreeMap<u64, Vec<PartitionRef>>,
+    /// Rebalances started (classic join phases, KIP-848 group epoch bumps) since the scenario began.
+    pub rebalances: u64,
     /// Consumer protocol: the target assignment, by member key, and its epoch.
     target: BTreeMap<u64, Vec<PartitionRef>>,
     target_epoch: i32,
@@ -131,6 +151,10 @@ pub enum GroupEvent {
     JoinDeadline { round: u64 },
     /// Classic: the leader's SyncGroup for round `round` reaches the coordinator.
     SyncGroup { round: u64 },
+    /// Classic: a member's JoinGroup reaches the coordinator.
+    JoinGroupArrives { member: u64 },
+    /// Classic: the SyncGroup response of round `round` (the member's assignment) reaches the member.
+    SyncGroupResponse { member: u64, round: u64 },
 }
 
 impl GroupEvent {
@@ -143,6 +167,8 @@ impl GroupEvent {
             GroupEvent::SessionCheck { member } => [4, member],
             GroupEvent::JoinDeadline { round } => [5, round],
             GroupEvent::SyncGroup { round } => [6, round],
+            GroupEvent::JoinGroupArrives { member } => [7, member],
+            GroupEvent::SyncGroupResponse { member, round } => [8 | (round << 8), member],
         }
     }
 }
@@ -242,6 +268,8 @@ impl Group {
             initial_join: false,
             leader: None,
             next_join_order: 0,
+            synced: BTreeMap::new(),
+            rebalances: 0,
             target: BTreeMap::new(),
             target_epoch: 0,
             next_member_key: 0,
@@ -304,6 +332,8 @@ impl Group {
             GroupEvent::SessionCheck { member } => self.on_session_check(member, ctx),
             GroupEvent::JoinDeadline { round } => self.on_join_deadline(round, ctx),
             GroupEvent::SyncGroup { round } => self.on_sync_group(round, ctx),
+            GroupEvent::JoinGroupArrives { member } => self.on_join_group_arrives(member, ctx),
+            GroupEvent::SyncGroupResponse { member, round } => self.on_sync_group_response(member, round, ctx),
         }
     }
 
@@ -339,7 +369,9 @@ impl Group {
         if matches!(member.process, Process::Crashed | Process::Closed) {
             return;
         }
-        if member.process == Process::Running && member.in_group {
+        // Simplification: a classic member waiting for its JoinGroup/SyncGroup responses skips auto-commit
+        // (Kafka's would be refused REBALANCE_IN_PROGRESS during CompletingRebalance, or carry a stale generation).
+        if member.process == Process::Running && member.in_group && !member.awaiting_assignment {
             ctx.visible_change |= self.commit_member(index, ctx).unwrap_or(false);
         }
         ctx.schedule.push((ctx.now + self.config.auto_commit_interval_ms, GroupEvent::AutoCommit { member: key }));
@@ -429,6 +461,8 @@ impl Group {
         member.set_assigned(Vec::new());
         member.pending_revocation.clear();
         member.joined_round = None;
+        member.awaiting_assignment = false;
+        self.synced.remove(&member.key);
         let key = member.key;
         self.target.remove(&key);
         if self.leader == Some(key) {
@@ -557,7 +591,7 @@ impl Group {
         self.schedule_member_loops(key, ctx);
         let index = self.members.len() - 1;
         match self.config.protocol {
-            GroupProtocol::Classic => self.classic_join(index, ctx),
+            GroupProtocol::Classic => self.send_join_group(index, ctx),
             GroupProtocol::Consumer => self.consumer_join(index, ctx),
         }
         key
@@ -598,7 +632,7 @@ impl Group {
             m.generation
         ));
         if self.config.protocol == GroupProtocol::Classic && self.state == GroupState::PreparingRebalance {
-            self.classic_join(index, ctx);
+            self.send_join_group(index, ctx);
         }
     }
 
@@ -735,29 +769,38 @@ impl Group {
         parts.join("; ")
     }
 
-    /// What a person should read about member `m` in the view.
-    pub fn member_state(&self, m: &Member) -> String {
+    /// What member `m` is doing, in one word the view can style: "stable", "rejoining" (classic: a
+    /// rebalance is under way for it; consumer protocol: it has not converged on its target), "stuck"
+    /// (not calling `poll()`), "crashed", "closed" (a static member that closed and may come back),
+    /// "left" (out of the group, see [`Group::member_detail`]) or "error" (`poll()` throws).
+    pub fn member_state(&self, m: &Member) -> &'static str {
         match m.process {
-            Process::Crashed => return "crashed".into(),
-            Process::Closed => return "closed (static, awaiting restart)".into(),
-            Process::Stuck if m.in_group && m.heartbeating => return "stuck (not polling)".into(),
+            Process::Crashed => return "crashed",
+            Process::Closed => return "closed",
+            Process::Stuck if m.in_group && m.heartbeating => return "stuck",
             _ => {}
         }
-        if let Some(error) = &m.error {
-            let class = error.split(':').next().unwrap_or(error);
-            return format!("error: {class}");
-        }
         if !m.in_group || !m.heartbeating {
-            return format!("left: {}", m.left_reason.unwrap_or("left"));
+            return "left";
+        }
+        if m.error.is_some() {
+            return "error";
         }
         let converging = match self.config.protocol {
-            GroupProtocol::Classic => self.state.is_rebalancing() || m.rejoin_needed,
+            GroupProtocol::Classic => {
+                self.state.is_rebalancing() || m.rejoin_needed || m.join_in_flight || m.awaiting_assignment
+            }
             GroupProtocol::Consumer => !self.consumer_converged(m),
         };
-        if converging {
-            return if self.config.protocol == GroupProtocol::Classic { "rebalancing" } else { "reconciling" }.into();
+        if converging { "rejoining" } else { "stable" }
+    }
+
+    /// Why a member is out of the group, or the exception its `poll()` throws.
+    pub fn member_detail(&self, m: &Member) -> Option<String> {
+        if let Some(error) = &m.error {
+            return Some(error.clone());
         }
-        if m.assigned.is_empty() { "idle".into() } else { "stable".into() }
+        (!m.in_group || !m.heartbeating).then(|| m.left_reason.unwrap_or("left").to_string())
     }
 
     /// The group as the view draws it.
@@ -769,6 +812,14 @@ impl Group {
             assignor: self.config.assignor.protocol_name(),
             protocol: self.config.protocol.name(),
             rebalance_protocol: self.config.handover_name(),
+            rebalances: self.rebalances,
+            assignment_epoch: match self.config.protocol {
+                GroupProtocol::Classic => self.generation,
+                GroupProtocol::Consumer => self.target_epoch,
+            },
+            session_timeout_ms: self.config.session_timeout_ms,
+            max_poll_interval_ms: self.config.max_poll_interval_ms,
+            auto_offset_reset: self.config.auto_offset_reset.name(),
             members: self.members.iter().map(|m| self.member_view(m, topics, readable)).collect(),
         }
     }
@@ -801,6 +852,8 @@ impl Group {
             key: m.key,
             instance_id: m.instance_id.clone(),
             state: self.member_state(m),
+            detail: self.member_detail(m),
+            idle: m.in_group && m.assigned.is_empty(),
             generation: m.generation,
             leader: self.config.protocol == GroupProtocol::Classic && self.leader == Some(m.key),
         }

@@ -84,9 +84,8 @@ pub fn start_position(
     reset: OffsetReset,
     partition_name: &str,
 ) -> Result<Offset, String> {
-    let out_of_range = |o: Offset| o < range.log_start || o > range.high_watermark;
     match (committed, reset) {
-        (Some(offset), _) if !out_of_range(offset) => Ok(offset),
+        (Some(offset), _) if !range.out_of_range(offset) => Ok(offset),
         (_, OffsetReset::Earliest) => Ok(range.log_start),
         (_, OffsetReset::Latest) => Ok(range.high_watermark),
         (None, OffsetReset::None) => Err(format!(
@@ -153,16 +152,14 @@ impl Group {
         }
     }
 
-    /// A position that fell out of range while reading (retention moved the log start past it, or the
-    /// log was truncated below it) is reset like a missing one.
+    /// A position that fell out of range (retention moved the log start past it, or an unclean election
+    /// truncated the log below it) is reset like a missing one: the fetch's OFFSET_OUT_OF_RANGE
+    /// (`Fetcher`/`SubscriptionState.requestOffsetReset`). Range is log start..=LEO, not the HW.
     pub(super) fn check_positions_in_range(&mut self, index: usize, ctx: &mut GroupContext) {
         let out: Vec<PartitionRef> = self.members[index]
             .positions
             .iter()
-            .filter(|(p, o)| {
-                let range = (ctx.readable)(**p);
-                **o < range.log_start || **o > range.high_watermark
-            })
+            .filter(|(p, o)| (ctx.readable)(**p).out_of_range(**o))
             .map(|(p, _)| *p)
             .collect();
         if out.is_empty() {

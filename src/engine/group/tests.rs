@@ -5,12 +5,12 @@ use super::config::OffsetReset;
 use super::offsets::{CommitError, start_position, validate_classic_commit, validate_consumer_commit};
 use super::{GroupState, ReadableRange};
 
-const RANGE: ReadableRange = ReadableRange { log_start: 100, high_watermark: 200 };
+const RANGE: ReadableRange = ReadableRange { log_start: 100, high_watermark: 200, log_end: 210 };
 
 /// (committed, reset, expected start or the exception's class)
 #[test]
 fn start_position_follows_auto_offset_reset() {
-    let cases: [(Option<u64>, OffsetReset, Result<u64, &str>); 12] = [
+    let cases: [(Option<u64>, OffsetReset, Result<u64, &str>); 15] = [
         (Some(150), OffsetReset::Earliest, Ok(150)),
         (Some(150), OffsetReset::Latest, Ok(150)),
         (Some(150), OffsetReset::None, Ok(150)),
@@ -19,6 +19,9 @@ fn start_position_follows_auto_offset_reset() {
         (Some(50), OffsetReset::Earliest, Ok(100)),
         (Some(50), OffsetReset::Latest, Ok(200)),
         (Some(50), OffsetReset::None, Err("OffsetOutOfRangeException")),
+        (Some(205), OffsetReset::None, Ok(205)),
+        (Some(210), OffsetReset::Latest, Ok(210)),
+        (Some(211), OffsetReset::Latest, Ok(200)),
         (Some(250), OffsetReset::Earliest, Ok(100)),
         (None, OffsetReset::Earliest, Ok(100)),
         (None, OffsetReset::Latest, Ok(200)),
