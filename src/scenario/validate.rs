@@ -390,8 +390,13 @@ fn validate_groups(s: &Scenario) -> Result<(), ScenarioError> {
 
 /// The group protocol settings: which assignors each protocol accepts, the broker's session timeout
 /// range (`INVALID_SESSION_TIMEOUT`), the client's heartbeat rule, and `max.poll.interval.ms`.
-fn validate_group_protocol(at: &dyn Fn(&str) -> String, g: &GroupSpec) -> Result<(), ScenarioError> {
+/// Also checks a running group's config change (`GroupCommand::ChangeConfig`), with `at` naming fields.
+pub fn validate_group_protocol(at: &dyn Fn(&str) -> String, g: &GroupSpec) -> Result<(), ScenarioError> {
     check_range_u64(at("max_poll_interval_ms"), g.max_poll_interval_ms, 1, limits::MAX_POLL_INTERVAL_MS)?;
+    // Both heartbeat settings are bounded whichever protocol reads them; the protocol's own rule follows.
+    check_range_u64(at("heartbeat_interval_ms"), g.heartbeat_interval_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64(at("consumer_heartbeat_interval_ms"), g.consumer_heartbeat_interval_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64(at("session_timeout_ms"), g.session_timeout_ms, 1, limits::TIMEOUT_MS)?;
     match g.protocol {
         GroupProtocolSpec::Classic => {
             if g.assignor == Some(AssignorSpec::Uniform) {
@@ -404,7 +409,6 @@ fn validate_group_protocol(at: &dyn Fn(&str) -> String, g: &GroupSpec) -> Result
             if !(min..=max).contains(&g.session_timeout_ms) {
                 return Err(err(at("session_timeout_ms"), INVALID_SESSION_TIMEOUT));
             }
-            check_range_u64(at("heartbeat_interval_ms"), g.heartbeat_interval_ms, 1, limits::TIMEOUT_MS)?;
             if g.heartbeat_interval_ms >= g.session_timeout_ms {
                 // Kafka's `Heartbeat` constructor (clients/…/consumer/internals/Heartbeat.java).
                 return Err(err(at("heartbeat_interval_ms"), "Heartbeat must be set lower than the session timeout"));

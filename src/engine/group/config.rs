@@ -82,27 +82,12 @@ pub struct GroupConfig {
     /// Records each member processes per virtual second (a member may be made slower).
     pub records_per_sec: f64,
     pub initial_rebalance_delay_ms: Millis,
+    /// The scenario's settings this config came from (members left out): a config change edits and
+    /// re-validates them as the scenario validator would.
+    pub settings: GroupSpec,
     /// One-way delay between a member and its coordinator (the cluster's `network_latency_ms`): JoinGroup,
     /// SyncGroup and their responses each take one hop.
     pub network_latency_ms: Millis,
-}
-
-impl Default for GroupConfig {
-    /// Kafka's defaults: classic protocol, range, 45 s session, 3 s heartbeat, 5 min poll interval, latest.
-    fn default() -> Self {
-        GroupConfig {
-            protocol: GroupProtocol::Classic,
-            assignor: AssignorKind::Range,
-            session_timeout_ms: 45_000,
-            heartbeat_interval_ms: 3_000,
-            max_poll_interval_ms: 300_000,
-            auto_offset_reset: OffsetReset::Latest,
-            auto_commit_interval_ms: 5_000,
-            records_per_sec: 1.0,
-            initial_rebalance_delay_ms: INITIAL_REBALANCE_DELAY_MS,
-            network_latency_ms: 2,
-        }
-    }
 }
 
 impl GroupConfig {
@@ -130,6 +115,7 @@ impl GroupConfig {
             records_per_sec: spec.records_per_sec,
             initial_rebalance_delay_ms: INITIAL_REBALANCE_DELAY_MS,
             network_latency_ms,
+            settings: GroupSpec { members: Vec::new(), ..spec.clone() },
         }
     }
 

@@ -25,6 +25,7 @@ pub mod config;
 mod consumer_protocol;
 pub mod member;
 pub mod offsets;
+mod reconfigure;
 #[cfg(test)]
 mod tests;
 
@@ -39,6 +40,7 @@ use super::events::PartitionRef;
 use super::rng::RandomSource;
 use super::snapshot::{GroupView, MemberPartitionView, MemberView};
 use super::types::{Millis, Offset, TopicPartition};
+use crate::scenario::{AssignorSpec, AutoOffsetResetSpec, GroupProtocolSpec};
 
 /// Kafka's `max.poll.records` default: the most records one poll returns.
 pub const MAX_POLL_RECORDS: u64 = 500;
@@ -204,6 +206,27 @@ pub enum GroupCommand {
     SetMemberRate { member: MemberRef, records_per_sec_millis: u64 },
     /// Make a member stop calling `poll()` (stuck), or resume.
     SetStuck { member: MemberRef, stuck: bool },
+    /// Change the group's configuration (absent fields keep their value). Refused with the scenario
+    /// validator's message (Kafka's where Kafka has one, e.g. INVALID_SESSION_TIMEOUT) if invalid.
+    ChangeConfig { change: GroupConfigChange },
+}
+
+/// A change to a running group's settings, as plain data (recorded into share links).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupConfigChange {
+    /// `partition.assignment.strategy` (classic) or `group.remote.assignor` (consumer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignor: Option<AssignorSpec>,
+    /// `group.protocol`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<GroupProtocolSpec>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_timeout_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_poll_interval_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_offset_reset: Option<AutoOffsetResetSpec>,
 }
 
 /// What a group may read of the cluster during one call, and what it asks the engine to do.
@@ -493,6 +516,13 @@ impl Group {
                 let m = &mut self.members[index];
                 m.process = Process::Crashed;
                 m.heartbeating = false;
+                if !m.in_group {
+                    // Already out of the group (a stuck member removed by a timeout): only the process dies.
+                    let client = self.members.remove(index).client_id;
+                    ctx.narration.push(format!("group {}: {client} crashed", self.name));
+                    ctx.visible_change = true;
+                    return Ok(());
+                }
                 ctx.narration.push(format!(
                     "group {}: {} crashed: no more heartbeats; the coordinator notices after session.timeout.ms={}",
                     self.name, m.client_id, self.config.session_timeout_ms
@@ -517,6 +547,7 @@ impl Group {
                     self.resume(index, ctx)?;
                 }
             }
+            GroupCommand::ChangeConfig { change } => self.change_config(change, ctx)?,
         }
         ctx.visible_change = true;
         Ok(())
