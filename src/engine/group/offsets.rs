@@ -187,8 +187,10 @@ impl Group {
         member.error = Some(error);
     }
 
-    /// Lag of one partition as `kafka-consumer-groups --describe` reports it: HW − committed offset.
-    /// Before the first commit, the consumer's own `records-lag` (HW − position) stands in.
+    /// Lag of one partition as `kafka-consumer-groups --describe` reports it: HW − committed offset (§4.4).
+    ///
+    /// Simplification: before the first commit Kafka's tool shows no lag; here the consumer's own
+    /// `records-lag` (HW − position) stands in, so the view always has a number.
     pub fn partition_lag(&self, p: PartitionRef, high_watermark: Offset) -> u64 {
         let owner_position = self.members.iter().find_map(|m| m.positions.get(&p).copied());
         let reference = self.committed.get(&p).copied().or(owner_position).unwrap_or(high_watermark);
