@@ -20,7 +20,7 @@ use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, NarrationLog};
 use super::types::{BrokerId, Millis, Offset, TopicPartition};
-use crate::scenario::{CleanupPolicySpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
+use crate::scenario::{CleanupPolicySpec, GroupSpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
 
 /// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
 pub const FLIGHT_VISIBLE_MS: Millis = 700;
@@ -90,15 +90,7 @@ impl Engine {
             engine.start_producer(spec);
         }
         for spec in &s.groups {
-            let topics =
-                spec.topics.iter().map(|t| engine.topic_index(t).expect("validated: group topic exists")).collect();
-            let mut group =
-                Group::new(spec.name.clone(), topics, GroupConfig::from_spec(spec, s.cluster.network_latency_ms));
-            for m in &spec.members {
-                group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut engine.rng);
-            }
-            engine.groups.push(group);
-            engine.with_group(engine.groups.len() - 1, |g, ctx| g.start(ctx));
+            engine.start_group(spec);
         }
         let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
         for broker in ids {
@@ -117,6 +109,18 @@ impl Engine {
         let compacted = self.topics[topic].spec.cleanup_policy != CleanupPolicySpec::Delete;
         self.producers.push(Producer::new(spec, topic, partitions, compacted));
         self.with_producer(self.producers.len() - 1, |p, ctx| p.start(ctx));
+    }
+
+    /// Create a consumer group for a validated spec whose topics exist, and start its members.
+    pub(super) fn start_group(&mut self, spec: &GroupSpec) {
+        let topics = spec.topics.iter().map(|t| self.topic_index(t).expect("validated: group topic exists")).collect();
+        let mut group =
+            Group::new(spec.name.clone(), topics, GroupConfig::from_spec(spec, self.replication.network_latency_ms));
+        for m in &spec.members {
+            group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut self.rng);
+        }
+        self.groups.push(group);
+        self.with_group(self.groups.len() - 1, |g, ctx| g.start(ctx));
     }
 
     pub(super) fn topic_index(&self, name: &str) -> Option<usize> {
@@ -237,6 +241,7 @@ impl Engine {
             }
             Command::AddPartitions { topic, partitions } => self.add_partitions(&topic, partitions)?,
             Command::AddProducer { spec } => self.add_producer(*spec)?,
+            Command::AddGroup { spec } => self.add_group(*spec)?,
             Command::SetBrokerFetchDelay { broker, extra_ms } => {
                 let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
                 b.extra_fetch_delay_ms = extra_ms;
@@ -500,7 +505,7 @@ impl Engine {
     }
 
     /// Call into group `g` with a context over the cluster, then carry out what it asked for.
-    fn with_group(&mut self, g: usize, call: impl FnOnce(&mut Group, &mut GroupContext)) {
+    pub(super) fn with_group(&mut self, g: usize, call: impl FnOnce(&mut Group, &mut GroupContext)) {
         let topics = &self.topics;
         let readable = |p: PartitionRef| Self::readable_range(topics, p);
         let mut ctx = GroupContext::new(self.now, &mut self.rng, &self.topic_catalog, &readable);

@@ -7,4 +7,4 @@ pub mod validate;
 
 pub use builtin::default_scenario;
 pub use model::*;
-pub use validate::{ScenarioError, ValidScenario, limits, validate, validate_producer, validate_topic};
+pub use validate::{ScenarioError, ValidScenario, limits, validate, validate_group, validate_producer, validate_topic};

@@ -449,31 +449,38 @@ fn validate_groups(s: &Scenario) -> Result<(), ScenarioError> {
     check_count("groups".into(), s.groups.len(), 0, limits::GROUPS)?;
     check_unique("groups", s.groups.iter().map(|g| g.name.as_str()))?;
     for (i, g) in s.groups.iter().enumerate() {
-        let at = |f: &str| format!("groups[{i}].{f}");
-        check_name(at("name"), &g.name)?;
-        check_count(at("topics"), g.topics.len(), 1, limits::TOPICS)?;
-        for (j, topic) in g.topics.iter().enumerate() {
-            if !s.topics.iter().any(|t| &t.name == topic) {
-                return Err(err(
-                    format!("groups[{i}].topics[{j}]"),
-                    format!("topic \"{topic}\" is not defined in this scenario"),
-                ));
-            }
-        }
-        check_count(at("members"), g.members.len(), 0, limits::MEMBERS_PER_GROUP)?;
-        check_unique(&at("members"), g.members.iter().map(|m| m.client_id.as_str()))?;
-        check_unique(&at("members"), g.members.iter().filter_map(|m| m.instance_id.as_deref()))?;
-        for (j, m) in g.members.iter().enumerate() {
-            check_name(format!("groups[{i}].members[{j}].client_id"), &m.client_id)?;
-            if let Some(instance) = &m.instance_id {
-                check_name(format!("groups[{i}].members[{j}].instance_id"), instance)?;
-            }
-        }
-        check_rate(at("records_per_sec"), g.records_per_sec)?;
-        check_range_u64(at("auto_commit_interval_ms"), g.auto_commit_interval_ms, 1, limits::TIMEOUT_MS)?;
-        validate_group_protocol(&at, g)?;
+        validate_group(&format!("groups[{i}]"), g, |t| s.topics.iter().any(|topic| topic.name == t))?;
     }
     Ok(())
+}
+
+/// One consumer group on its own; `topic_exists` says whether a subscribed topic is there. `path` names it
+/// in errors. Also used when a group is added to a running cluster.
+pub fn validate_group(path: &str, g: &GroupSpec, topic_exists: impl Fn(&str) -> bool) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{path}.{f}");
+    check_name(at("name"), &g.name)?;
+    check_count(at("topics"), g.topics.len(), 1, limits::TOPICS)?;
+    for (j, topic) in g.topics.iter().enumerate() {
+        if !topic_exists(topic) {
+            return Err(err(
+                format!("{path}.topics[{j}]"),
+                format!("topic \"{topic}\" is not defined in this scenario"),
+            ));
+        }
+    }
+
+    check_count(at("members"), g.members.len(), 0, limits::MEMBERS_PER_GROUP)?;
+    check_unique(&at("members"), g.members.iter().map(|m| m.client_id.as_str()))?;
+    check_unique(&at("members"), g.members.iter().filter_map(|m| m.instance_id.as_deref()))?;
+    for (j, m) in g.members.iter().enumerate() {
+        check_name(format!("{path}.members[{j}].client_id"), &m.client_id)?;
+        if let Some(instance) = &m.instance_id {
+            check_name(format!("{path}.members[{j}].instance_id"), instance)?;
+        }
+    }
+    check_rate(at("records_per_sec"), g.records_per_sec)?;
+    check_range_u64(at("auto_commit_interval_ms"), g.auto_commit_interval_ms, 1, limits::TIMEOUT_MS)?;
+    validate_group_protocol(&at, g)
 }
 
 /// The group protocol settings: which assignors each protocol accepts, the broker's session timeout

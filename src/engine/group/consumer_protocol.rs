@@ -52,7 +52,7 @@ impl Group {
     }
 
     /// Bump the group epoch and compute the new target assignment (`GroupMetadataManager`).
-    fn bump_group_epoch(&mut self, reason: String, ctx: &mut GroupContext) {
+    pub(super) fn bump_group_epoch(&mut self, reason: String, ctx: &mut GroupContext) {
         self.generation += 1;
         self.rebalances += 1;
         self.compute_target(ctx);

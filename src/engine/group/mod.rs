@@ -497,6 +497,21 @@ impl Group {
     }
 
     /// Carry out a user action on the group. Errors say why it was refused.
+    /// A subscribed topic gained partitions. Classic consumers notice on their metadata refresh and the group
+    /// rebalances; under KIP-848 the coordinator bumps the group epoch. Either way the new partitions get owners.
+    ///
+    /// Simplification: metadata is always current, so the change is seen at once rather than after
+    /// `metadata.max.age.ms`.
+    pub fn on_metadata_change(&mut self, reason: String, ctx: &mut GroupContext) {
+        if self.member_keys().is_empty() {
+            return;
+        }
+        match self.config.protocol {
+            GroupProtocol::Consumer => self.bump_group_epoch(reason, ctx),
+            GroupProtocol::Classic => self.begin_rebalance(reason, false, ctx),
+        }
+    }
+
     pub fn apply(&mut self, command: GroupCommand, ctx: &mut GroupContext) -> Result<(), String> {
         match command {
             GroupCommand::SetProcessingRate { records_per_sec_millis } => {
