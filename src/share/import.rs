@@ -338,11 +338,13 @@ fn apply_config(
     Ok(())
 }
 
+/// One group's rows: its name, its topics, and (consumer id, client id) of its consumers in first-seen order.
+type GroupRows = (String, BTreeSet<String>, Vec<(String, String)>);
+
 /// `kafka-consumer-groups.sh --describe` tables: `GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG
 /// CONSUMER-ID HOST CLIENT-ID`, `-` for a missing value.
 fn parse_groups(text: &str, scenario: &Scenario, notes: &mut Vec<String>) -> Result<Vec<GroupSpec>, ImportError> {
-    // group -> (topics, consumer id -> client id), in first-seen order.
-    let mut groups: Vec<(String, BTreeSet<String>, Vec<(String, String)>)> = Vec::new();
+    let mut groups: Vec<GroupRows> = Vec::new();
     let mut columns: Option<Vec<String>> = None;
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
