@@ -184,6 +184,11 @@ fn more_consumers_than_partitions() -> Preset {
 
 fn acks_and_min_insync() -> Preset {
     let mut s = named(default_scenario(), "acks 0/1/all with min.insync.replicas=2");
+    // Two brokers will die: with the default quorum (brokers 1-3) that would also lose the KRaft majority and
+    // freeze every election. Brokers 4 and 5 join the quorum and host no partitions, so the story is about acks.
+    s.cluster.brokers = (1..=5).map(|id| BrokerSpec { id, rack: None }).collect();
+    s.cluster.controller_quorum_voters = Some(vec![1, 4, 5]);
+    s.topics[0].placement = Placement::Manual { replicas: vec![vec![1, 2, 3], vec![2, 3, 1], vec![3, 1, 2]] };
     let template = s.producers[0].clone();
     s.producers = [("acks=0", AcksSpec::Zero), ("acks=1", AcksSpec::One), ("acks=all", AcksSpec::All)]
         .into_iter()
@@ -193,7 +198,7 @@ fn acks_and_min_insync() -> Preset {
         id: "acks",
         code: 5,
         title: "acks and min.insync.replicas",
-        caption: "Three producers with acks=0, 1 and all on a topic with RF 3 and min.insync.replicas=2.",
+        caption: "Three producers with acks=0, 1 and all on a topic with RF 3 and min.insync.replicas=2 (brokers 4 and 5 only keep the controller quorum alive).",
         steps: vec![
             act(
                 "Kill broker 3: the ISR shrinks to two, still enough for acks=all.",
