@@ -1,6 +1,7 @@
 //! What to simulate: the serde model of a scenario, its validation with limits, and the built-in ones.
 
 pub mod builtin;
+pub mod gallery;
 pub mod model;
 pub mod topic_config;
 pub mod validate;

@@ -336,6 +336,26 @@ pub struct GroupSpec {
     pub auto_offset_reset: AutoOffsetResetSpec,
 }
 
+impl GroupSpec {
+    /// A group with every protocol setting at Kafka's default (classic protocol, range assignor).
+    pub fn new(name: impl Into<String>, topics: Vec<String>, members: Vec<MemberSpec>, records_per_sec: f64) -> Self {
+        GroupSpec {
+            name: name.into(),
+            topics,
+            members,
+            records_per_sec,
+            auto_commit_interval_ms: defaults::auto_commit_interval_ms(),
+            protocol: GroupProtocolSpec::default(),
+            assignor: None,
+            session_timeout_ms: defaults::session_timeout_ms(),
+            heartbeat_interval_ms: defaults::heartbeat_interval_ms(),
+            consumer_heartbeat_interval_ms: defaults::consumer_heartbeat_interval_ms(),
+            max_poll_interval_ms: defaults::max_poll_interval_ms(),
+            auto_offset_reset: AutoOffsetResetSpec::default(),
+        }
+    }
+}
+
 /// Kafka's `group.protocol`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
