@@ -31,6 +31,7 @@ step setup bash scripts/setup.sh --test || { kv_log "FAILED: setup; nothing else
 step fmt cargo fmt --check || true
 step clippy cargo clippy --all-targets -- -D warnings || true
 step native-tests cargo test || true
+step mermaid node --test tests/mermaid/ || true
 if step build trunk build --release; then
   step size bash scripts/size-report.sh || true
   step e2e node --test tests/e2e/ || true
@@ -44,4 +45,4 @@ if ((${#failed[@]} > 0)); then
   kv_log "FAILED steps: ${failed[*]} (total $((SECONDS - start_all)) s)"
   exit 1
 fi
-kv_log "all steps passed: setup fmt clippy native-tests build size e2e (total $((SECONDS - start_all)) s)"
+kv_log "all steps passed: setup fmt clippy native-tests mermaid build size e2e (total $((SECONDS - start_all)) s)"

@@ -7,4 +7,5 @@
 pub mod engine;
 pub mod scenario;
 pub mod session;
+pub mod share;
 pub mod ui;

@@ -230,3 +230,41 @@ fn producers_can_be_added_while_running_and_bad_ones_are_refused() {
     assert_eq!(snapshot.producers.len(), 2);
     assert!(snapshot.producers[1].stats.acknowledged > 0, "the new producer's records are acknowledged");
 }
+
+#[test]
+fn a_group_rebalances_onto_added_partitions() {
+    let mut e = engine();
+    run_checked(&mut e, 10_000);
+    e.apply(Command::AddPartitions { topic: "orders".into(), partitions: 6 }).expect("growing is allowed");
+    run_checked(&mut e, 40_000);
+    let snapshot = e.snapshot();
+    let group = &snapshot.groups[0];
+    let mut owned: Vec<u32> = group.members.iter().flat_map(|m| m.partitions.iter().map(|p| p.partition)).collect();
+    owned.sort_unstable();
+    assert_eq!(owned, vec![0, 1, 2, 3, 4, 5], "every partition, old and new, has exactly one owner");
+    assert!(group.members.iter().all(|m| m.partitions.len() == 2), "range spreads 6 partitions over 3 members");
+}
+
+#[test]
+fn groups_can_be_added_while_running_and_bad_ones_are_refused() {
+    let mut e = engine();
+    let mut spec = default_scenario().groups[0].clone();
+    let why = refusal(e.apply(Command::AddGroup { spec: Box::new(spec.clone()) }));
+    assert_eq!(why, "a consumer group named \"order-service\" already runs");
+    spec.name = "analytics".into();
+    spec.topics = vec!["clicks".into()];
+    let why = refusal(e.apply(Command::AddGroup { spec: Box::new(spec.clone()) }));
+    assert!(why.contains("group.topics[0]") && why.contains("clicks"), "{why}");
+    spec.topics = vec!["orders".into()];
+    spec.members.truncate(2);
+    for (n, m) in spec.members.iter_mut().enumerate() {
+        m.client_id = format!("analytics-{n}");
+    }
+    e.apply(Command::AddGroup { spec: Box::new(spec) }).expect("valid group");
+    run_checked(&mut e, 20_000);
+    let snapshot = e.snapshot();
+    let analytics = snapshot.groups.iter().find(|g| g.name == "analytics").expect("the new group is drawn");
+    let owned: usize = analytics.members.iter().map(|m| m.partitions.len()).sum();
+    assert_eq!(owned, 3, "the new group reads all of orders independently of order-service");
+    assert!(analytics.members.iter().flat_map(|m| &m.partitions).any(|p| p.committed.is_some()));
+}

@@ -14,7 +14,9 @@ use super::sim::Engine;
 use super::types::BrokerId;
 use super::types::TopicPartition;
 use crate::scenario::topic_config::set_topic_config;
-use crate::scenario::{Placement, ProducerSpec, TopicSpec, limits, validate_producer, validate_topic};
+use crate::scenario::{
+    GroupSpec, Placement, ProducerSpec, TopicSpec, limits, validate_group, validate_producer, validate_topic,
+};
 
 /// A broker's periodic work. Each runs as a chain of self-rescheduling events; a chain ends when it finds
 /// its broker removed, and `PeriodicChains` remembers which are running so a re-added id never runs two.
@@ -315,6 +317,12 @@ impl Engine {
         for producer in self.producers.iter_mut().filter(|p| p.topic == index) {
             producer.on_partition_count(target);
         }
+        let subscribed: Vec<usize> =
+            (0..self.groups.len()).filter(|&g| self.groups[g].topics.contains(&index)).collect();
+        for group in subscribed {
+            let reason = format!("topic {topic} now has {target} partitions");
+            self.with_group(group, |g, ctx| g.on_metadata_change(reason, ctx));
+        }
         let text = format!("topic {topic}: partitions {current} → {target}; keys now hash over {target} partitions");
         self.narration.push(self.now, text);
         self.visible_changes += 1;
@@ -332,6 +340,25 @@ impl Engine {
         validate_producer("producer", &spec, |t| self.topic_index(t).is_some()).map_err(|e| refused(e.to_string()))?;
         self.start_producer(&spec);
         self.narration.push(self.now, format!("producer {} started, writing to {}", spec.name, spec.topic));
+        self.visible_changes += 1;
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// A new consumer group, checked like a scenario's group, with a name no other group has.
+    pub(super) fn add_group(&mut self, spec: GroupSpec) -> Result<(), CommandError> {
+        if self.groups.len() >= limits::GROUPS {
+            return Err(refused(format!("at most {} consumer groups may run at once", limits::GROUPS)));
+        }
+        if self.groups.iter().any(|g| g.name == spec.name) {
+            return Err(refused(format!("a consumer group named \"{}\" already runs", spec.name)));
+        }
+        validate_group("group", &spec, |t| self.topic_index(t).is_some()).map_err(|e| refused(e.to_string()))?;
+        self.start_group(&spec);
+        let text =
+            format!("group {} started with {} member(s) on {}", spec.name, spec.members.len(), spec.topics.join(", "));
+        self.narration.push(self.now, text);
         self.visible_changes += 1;
         Ok(())
     }

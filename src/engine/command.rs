@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::group::GroupCommand;
 use super::producer::ProducerCommand;
 use super::types::BrokerId;
-use crate::scenario::{ProducerSpec, TopicSpec};
+use crate::scenario::{GroupSpec, ProducerSpec, TopicSpec};
 
 /// Serialized (externally tagged, snake_case) into scenario files and share links: renaming a variant or a
 /// field breaks old links, so add new variants instead.
@@ -42,6 +42,8 @@ pub enum Command {
     AddPartitions { topic: String, partitions: u32 },
     /// Start a new producer (it is numbered after the existing ones).
     AddProducer { spec: Box<ProducerSpec> },
+    /// Start a new consumer group with its members (it is numbered after the existing ones).
+    AddGroup { spec: Box<GroupSpec> },
 }
 
 /// Why a command could not be carried out.

@@ -10,7 +10,7 @@ use super::cluster::{
 use super::command::{Command, CommandError};
 use super::controller::Controller;
 use super::events::{Event, EventQueue, PartitionRef};
-use super::group::{Group, GroupContext, ReadableRange};
+use super::group::{Group, GroupConfig, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
 use super::log::{BatchSpec, KeyRecord};
 use super::maintenance::{MaintenanceConfig, log_config_for};
@@ -19,8 +19,8 @@ use super::producer::{Producer, ProducerContext};
 use super::rng::SimRng;
 use super::snapshot::*;
 use super::trace::{Digest, Narration, NarrationLog};
-use super::types::{BrokerId, Millis, TopicPartition};
-use crate::scenario::{CleanupPolicySpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
+use super::types::{BrokerId, Millis, Offset, TopicPartition};
+use crate::scenario::{CleanupPolicySpec, GroupSpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
 
 /// How long a record takes to cross the diagram, in virtual ms: a visual choice, not a network delay.
 pub const FLIGHT_VISIBLE_MS: Millis = 700;
@@ -90,14 +90,7 @@ impl Engine {
             engine.start_producer(spec);
         }
         for spec in &s.groups {
-            let topics =
-                spec.topics.iter().map(|t| engine.topic_index(t).expect("validated: group topic exists")).collect();
-            let mut group = Group::new(spec.name.clone(), topics, spec.records_per_sec, spec.auto_commit_interval_ms);
-            for m in &spec.members {
-                group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut engine.rng);
-            }
-            engine.groups.push(group);
-            engine.with_group(engine.groups.len() - 1, |g, ctx| g.start(ctx));
+            engine.start_group(spec);
         }
         let ids: Vec<BrokerId> = engine.brokers.keys().copied().collect();
         for broker in ids {
@@ -116,6 +109,18 @@ impl Engine {
         let compacted = self.topics[topic].spec.cleanup_policy != CleanupPolicySpec::Delete;
         self.producers.push(Producer::new(spec, topic, partitions, compacted));
         self.with_producer(self.producers.len() - 1, |p, ctx| p.start(ctx));
+    }
+
+    /// Create a consumer group for a validated spec whose topics exist, and start its members.
+    pub(super) fn start_group(&mut self, spec: &GroupSpec) {
+        let topics = spec.topics.iter().map(|t| self.topic_index(t).expect("validated: group topic exists")).collect();
+        let mut group =
+            Group::new(spec.name.clone(), topics, GroupConfig::from_spec(spec, self.replication.network_latency_ms));
+        for m in &spec.members {
+            group.add_member(m.client_id.clone(), m.instance_id.clone(), &mut self.rng);
+        }
+        self.groups.push(group);
+        self.with_group(self.groups.len() - 1, |g, ctx| g.start(ctx));
     }
 
     pub(super) fn topic_index(&self, name: &str) -> Option<usize> {
@@ -223,7 +228,9 @@ impl Engine {
                 if group >= self.groups.len() {
                     return Err(CommandError::NoSuchGroup(group));
                 }
-                self.with_group(group, |g, ctx| g.apply(command, ctx));
+                let mut outcome = Ok(());
+                self.with_group(group, |g, ctx| outcome = g.apply(command, ctx));
+                outcome.map_err(CommandError::Refused)?;
             }
             Command::Producer { producer, command } => {
                 if producer >= self.producers.len() {
@@ -245,6 +252,7 @@ impl Engine {
             }
             Command::AddPartitions { topic, partitions } => self.add_partitions(&topic, partitions)?,
             Command::AddProducer { spec } => self.add_producer(*spec)?,
+            Command::AddGroup { spec } => self.add_group(*spec)?,
             Command::SetBrokerFetchDelay { broker, extra_ms } => {
                 let b = self.brokers.get_mut(&broker).ok_or(CommandError::NoSuchBroker(broker))?;
                 b.extra_fetch_delay_ms = extra_ms;
@@ -503,11 +511,12 @@ impl Engine {
 
     fn readable_range(topics: &[Topic], p: PartitionRef) -> ReadableRange {
         let partition = &topics[p.topic].partitions[p.partition as usize];
-        ReadableRange { log_start: partition.log_start_offset(), high_watermark: partition.high_watermark() }
+        let log_end = if partition.leader.is_some() { partition.leader_log_end_offset() } else { Offset::MAX };
+        ReadableRange { log_start: partition.log_start_offset(), high_watermark: partition.high_watermark(), log_end }
     }
 
     /// Call into group `g` with a context over the cluster, then carry out what it asked for.
-    fn with_group(&mut self, g: usize, call: impl FnOnce(&mut Group, &mut GroupContext)) {
+    pub(super) fn with_group(&mut self, g: usize, call: impl FnOnce(&mut Group, &mut GroupContext)) {
         let topics = &self.topics;
         let readable = |p: PartitionRef| Self::readable_range(topics, p);
         let mut ctx = GroupContext::new(self.now, &mut self.rng, &self.topic_catalog, &readable);
@@ -604,37 +613,7 @@ impl Engine {
     }
 
     fn group_view(&self, g: &Group) -> GroupView {
-        GroupView {
-            name: g.name.clone(),
-            state: g.state.name(),
-            generation: g.generation,
-            assignor: g.assignor.protocol_name(),
-            members: g
-                .members
-                .iter()
-                .map(|m| {
-                    let partitions: Vec<MemberPartitionView> = m
-                        .assigned
-                        .iter()
-                        .map(|p| {
-                            let hw = self.partition(*p).high_watermark();
-                            MemberPartitionView {
-                                topic: self.topics[p.topic].name.clone(),
-                                partition: p.partition,
-                                position: m.positions.get(p).copied().unwrap_or(hw),
-                                committed: g.committed.get(p).copied(),
-                                lag: g.partition_lag(*p, hw),
-                            }
-                        })
-                        .collect();
-                    MemberView {
-                        member_id: m.member_id.clone(),
-                        client_id: m.client_id.clone(),
-                        lag: partitions.iter().map(|p| p.lag).sum(),
-                        partitions,
-                    }
-                })
-                .collect(),
-        }
+        let readable = |p: PartitionRef| Self::readable_range(&self.topics, p);
+        g.view(&self.topic_catalog, &readable)
     }
 }

@@ -116,6 +116,21 @@ pub struct GroupView {
     pub generation: i32,
     pub assignor: &'static str,
     pub members: Vec<MemberView>,
+    /// `group.protocol`: "classic" or "consumer" (KIP-848).
+    pub protocol: &'static str,
+    /// How partitions change hands: "eager", "cooperative" (classic) or "incremental" (consumer).
+    pub rebalance_protocol: &'static str,
+    /// Rebalances since the scenario began (classic join phases, KIP-848 group epoch bumps).
+    pub rebalances: u64,
+    /// Classic: the generation. Consumer protocol: the target assignment epoch (members converge on it;
+    /// `generation` is then the group epoch).
+    pub assignment_epoch: i32,
+    /// `session.timeout.ms` (consumer protocol: `group.consumer.session.timeout.ms`).
+    pub session_timeout_ms: u64,
+    /// `max.poll.interval.ms`.
+    pub max_poll_interval_ms: u64,
+    /// `auto.offset.reset`: "earliest", "latest" or "none".
+    pub auto_offset_reset: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +140,22 @@ pub struct MemberView {
     pub partitions: Vec<MemberPartitionView>,
     /// Sum of the lag of the member's partitions.
     pub lag: u64,
+    /// The engine's handle for commands (`group::MemberRef::Key`).
+    pub key: u64,
+    /// `group.instance.id` of a static member.
+    pub instance_id: Option<String>,
+    /// What the member is doing: "stable", "rejoining", "stuck", "crashed", "closed" (static, may come
+    /// back), "left" or "error".
+    pub state: &'static str,
+    /// Why it left, or the exception its `poll()` throws (e.g. `NoOffsetForPartitionException: …`).
+    pub detail: Option<String>,
+    /// In the group with no partitions: a surplus member (more members than partitions), or one
+    /// waiting for its share during a rebalance.
+    pub idle: bool,
+    /// Classic: generation of its assignment. Consumer protocol: its member epoch.
+    pub generation: i32,
+    /// Classic: whether it is the group leader (it runs the assignor).
+    pub leader: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

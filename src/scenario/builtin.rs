@@ -53,6 +53,13 @@ pub fn default_scenario() -> Scenario {
             records_per_sec: 2.0,
             // Commit every second rather than Kafka's 5 s default so lag (HW − committed) tracks what the eye sees.
             auto_commit_interval_ms: 1_000,
+            protocol: GroupProtocolSpec::Classic,
+            assignor: None,
+            session_timeout_ms: defaults::session_timeout_ms(),
+            heartbeat_interval_ms: defaults::heartbeat_interval_ms(),
+            consumer_heartbeat_interval_ms: defaults::consumer_heartbeat_interval_ms(),
+            max_poll_interval_ms: defaults::max_poll_interval_ms(),
+            auto_offset_reset: AutoOffsetResetSpec::Latest,
         }],
         actions: Vec::new(),
     }

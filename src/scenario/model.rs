@@ -309,12 +309,105 @@ pub struct GroupSpec {
     /// Kafka's `auto.commit.interval.ms` (default 5 000).
     #[serde(default = "defaults::auto_commit_interval_ms")]
     pub auto_commit_interval_ms: u64,
+    /// Kafka's `group.protocol` (default `classic`; `consumer` is KIP-848).
+    #[serde(default)]
+    pub protocol: GroupProtocolSpec,
+    /// Kafka's `partition.assignment.strategy` under the classic protocol, `group.remote.assignor` under
+    /// the consumer protocol. Absent means Kafka's default: `range` (classic; the default list
+    /// `[RangeAssignor, CooperativeStickyAssignor]` elects range, §2.0) or `uniform` (consumer, the first
+    /// of `group.consumer.assignors`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignor: Option<AssignorSpec>,
+    /// Kafka's `session.timeout.ms` (default 45 000); under the consumer protocol it stands for the
+    /// broker's `group.consumer.session.timeout.ms` (default 45 000 as well).
+    #[serde(default = "defaults::session_timeout_ms")]
+    pub session_timeout_ms: u64,
+    /// Kafka's `heartbeat.interval.ms` (default 3 000), classic protocol.
+    #[serde(default = "defaults::heartbeat_interval_ms")]
+    pub heartbeat_interval_ms: u64,
+    /// The broker's `group.consumer.heartbeat.interval.ms` (default 5 000), consumer protocol.
+    #[serde(default = "defaults::consumer_heartbeat_interval_ms")]
+    pub consumer_heartbeat_interval_ms: u64,
+    /// Kafka's `max.poll.interval.ms` (default 300 000); also the classic rebalance timeout.
+    #[serde(default = "defaults::max_poll_interval_ms")]
+    pub max_poll_interval_ms: u64,
+    /// Kafka's `auto.offset.reset` (default `latest`).
+    #[serde(default)]
+    pub auto_offset_reset: AutoOffsetResetSpec,
+}
+
+impl GroupSpec {
+    /// A group with every protocol setting at Kafka's default (classic protocol, range assignor).
+    pub fn new(name: impl Into<String>, topics: Vec<String>, members: Vec<MemberSpec>, records_per_sec: f64) -> Self {
+        GroupSpec {
+            name: name.into(),
+            topics,
+            members,
+            records_per_sec,
+            auto_commit_interval_ms: defaults::auto_commit_interval_ms(),
+            protocol: GroupProtocolSpec::default(),
+            assignor: None,
+            session_timeout_ms: defaults::session_timeout_ms(),
+            heartbeat_interval_ms: defaults::heartbeat_interval_ms(),
+            consumer_heartbeat_interval_ms: defaults::consumer_heartbeat_interval_ms(),
+            max_poll_interval_ms: defaults::max_poll_interval_ms(),
+            auto_offset_reset: AutoOffsetResetSpec::default(),
+        }
+    }
+}
+
+/// Kafka's `group.protocol`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupProtocolSpec {
+    /// JoinGroup/SyncGroup with a client-side assignor (§5.1).
+    #[default]
+    Classic,
+    /// KIP-848: heartbeats and a server-side assignor (§5.2).
+    Consumer,
+}
+
+/// An assignor by the name it registers under (`ConsumerPartitionAssignor.name()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssignorSpec {
+    #[serde(rename = "range")]
+    Range,
+    #[serde(rename = "roundrobin")]
+    RoundRobin,
+    #[serde(rename = "sticky")]
+    Sticky,
+    #[serde(rename = "cooperative-sticky")]
+    CooperativeSticky,
+    #[serde(rename = "uniform")]
+    Uniform,
+}
+
+impl AssignorSpec {
+    pub fn name(&self) -> &'static str {
+        match self {
+            AssignorSpec::Range => "range",
+            AssignorSpec::RoundRobin => "roundrobin",
+            AssignorSpec::Sticky => "sticky",
+            AssignorSpec::CooperativeSticky => "cooperative-sticky",
+            AssignorSpec::Uniform => "uniform",
+        }
+    }
+}
+
+/// Kafka's `auto.offset.reset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AutoOffsetResetSpec {
+    Earliest,
+    #[default]
+    Latest,
+    None,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberSpec {
-    /// The consumer's `client.id`; the member id is derived from it as the coordinator does (`client.id-<n>`).
+    /// The consumer's `client.id`; the member id is derived from it as the coordinator does (`client.id-<uuid>`).
     pub client_id: String,
     /// `group.instance.id` for static membership.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -407,5 +500,17 @@ pub(crate) mod defaults {
     /// Not Kafka's: the share of the hot key when a `hot` distribution does not say.
     pub fn hot_share_percent() -> u32 {
         90
+    }
+    pub fn session_timeout_ms() -> u64 {
+        45_000
+    }
+    pub fn heartbeat_interval_ms() -> u64 {
+        3_000
+    }
+    pub fn consumer_heartbeat_interval_ms() -> u64 {
+        5_000
+    }
+    pub fn max_poll_interval_ms() -> u64 {
+        300_000
     }
 }

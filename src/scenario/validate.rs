@@ -4,7 +4,10 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::model::{KeyDistribution, KeySpec, Placement, ProducerSpec, SCENARIO_VERSION, Scenario, TopicSpec};
+use super::model::{
+    AssignorSpec, GroupProtocolSpec, GroupSpec, KeyDistribution, KeySpec, Placement, ProducerSpec, SCENARIO_VERSION,
+    Scenario, TopicSpec,
+};
 use crate::engine::BrokerId;
 use crate::engine::producer::config::delivery_timeout_problem;
 
@@ -41,7 +44,19 @@ pub mod limits {
     pub const MAX_IN_FLIGHT: u32 = 100;
     /// Shares given in percent (hot key, tombstones).
     pub const PERCENT: u32 = 100;
+    /// The broker's `group.min.session.timeout.ms` / `group.max.session.timeout.ms` defaults (classic protocol).
+    pub const CLASSIC_SESSION_TIMEOUT_MS: (u64, u64) = (6_000, 1_800_000);
+    /// `group.consumer.min.session.timeout.ms` / `group.consumer.max.session.timeout.ms` defaults (KIP-848).
+    pub const CONSUMER_SESSION_TIMEOUT_MS: (u64, u64) = (45_000, 60_000);
+    /// `group.consumer.min.heartbeat.interval.ms` / `group.consumer.max.heartbeat.interval.ms` defaults (KIP-848).
+    pub const CONSUMER_HEARTBEAT_INTERVAL_MS: (u64, u64) = (5_000, 15_000);
+    /// `max.poll.interval.ms` is an int (`atLeast(1)`); capped here like every other timeout.
+    pub const MAX_POLL_INTERVAL_MS: u64 = TIMEOUT_MS;
 }
+
+/// Kafka's message for `Errors.INVALID_SESSION_TIMEOUT`.
+pub const INVALID_SESSION_TIMEOUT: &str = "The session timeout is not within the range allowed by the broker \
+     (as configured by group.min.session.timeout.ms and group.max.session.timeout.ms).";
 
 /// What is wrong with a scenario, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -434,27 +449,93 @@ fn validate_groups(s: &Scenario) -> Result<(), ScenarioError> {
     check_count("groups".into(), s.groups.len(), 0, limits::GROUPS)?;
     check_unique("groups", s.groups.iter().map(|g| g.name.as_str()))?;
     for (i, g) in s.groups.iter().enumerate() {
-        let at = |f: &str| format!("groups[{i}].{f}");
-        check_name(at("name"), &g.name)?;
-        check_count(at("topics"), g.topics.len(), 1, limits::TOPICS)?;
-        for (j, topic) in g.topics.iter().enumerate() {
-            if !s.topics.iter().any(|t| &t.name == topic) {
+        validate_group(&format!("groups[{i}]"), g, |t| s.topics.iter().any(|topic| topic.name == t))?;
+    }
+    Ok(())
+}
+
+/// One consumer group on its own; `topic_exists` says whether a subscribed topic is there. `path` names it
+/// in errors. Also used when a group is added to a running cluster.
+pub fn validate_group(path: &str, g: &GroupSpec, topic_exists: impl Fn(&str) -> bool) -> Result<(), ScenarioError> {
+    let at = |f: &str| format!("{path}.{f}");
+    check_name(at("name"), &g.name)?;
+    check_count(at("topics"), g.topics.len(), 1, limits::TOPICS)?;
+    for (j, topic) in g.topics.iter().enumerate() {
+        if !topic_exists(topic) {
+            return Err(err(
+                format!("{path}.topics[{j}]"),
+                format!("topic \"{topic}\" is not defined in this scenario"),
+            ));
+        }
+    }
+
+    check_count(at("members"), g.members.len(), 0, limits::MEMBERS_PER_GROUP)?;
+    check_unique(&at("members"), g.members.iter().map(|m| m.client_id.as_str()))?;
+    check_unique(&at("members"), g.members.iter().filter_map(|m| m.instance_id.as_deref()))?;
+    for (j, m) in g.members.iter().enumerate() {
+        check_name(format!("{path}.members[{j}].client_id"), &m.client_id)?;
+        if let Some(instance) = &m.instance_id {
+            check_name(format!("{path}.members[{j}].instance_id"), instance)?;
+        }
+    }
+    check_rate(at("records_per_sec"), g.records_per_sec)?;
+    check_range_u64(at("auto_commit_interval_ms"), g.auto_commit_interval_ms, 1, limits::TIMEOUT_MS)?;
+    validate_group_protocol(&at, g)
+}
+
+/// The group protocol settings: which assignors each protocol accepts, the broker's session timeout
+/// range (`INVALID_SESSION_TIMEOUT`), the client's heartbeat rule, and `max.poll.interval.ms`.
+/// Also checks a running group's config change (`GroupCommand::ChangeConfig`), with `at` naming fields.
+pub fn validate_group_protocol(at: &dyn Fn(&str) -> String, g: &GroupSpec) -> Result<(), ScenarioError> {
+    check_range_u64(at("max_poll_interval_ms"), g.max_poll_interval_ms, 1, limits::MAX_POLL_INTERVAL_MS)?;
+    // Both heartbeat settings are bounded whichever protocol reads them; the protocol's own rule follows.
+    check_range_u64(at("heartbeat_interval_ms"), g.heartbeat_interval_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64(at("consumer_heartbeat_interval_ms"), g.consumer_heartbeat_interval_ms, 1, limits::TIMEOUT_MS)?;
+    check_range_u64(at("session_timeout_ms"), g.session_timeout_ms, 1, limits::TIMEOUT_MS)?;
+    match g.protocol {
+        GroupProtocolSpec::Classic => {
+            if g.assignor == Some(AssignorSpec::Uniform) {
                 return Err(err(
-                    format!("groups[{i}].topics[{j}]"),
-                    format!("topic \"{topic}\" is not defined in this scenario"),
+                    at("assignor"),
+                    "uniform is a server-side assignor: it needs protocol \"consumer\" (group.protocol=consumer)",
+                ));
+            }
+            let (min, max) = limits::CLASSIC_SESSION_TIMEOUT_MS;
+            if !(min..=max).contains(&g.session_timeout_ms) {
+                return Err(err(at("session_timeout_ms"), INVALID_SESSION_TIMEOUT));
+            }
+            if g.heartbeat_interval_ms >= g.session_timeout_ms {
+                // Kafka's `Heartbeat` constructor (clients/…/consumer/internals/Heartbeat.java).
+                return Err(err(at("heartbeat_interval_ms"), "Heartbeat must be set lower than the session timeout"));
+            }
+        }
+        GroupProtocolSpec::Consumer => {
+            if let Some(client_side) = g.assignor.filter(|a| !matches!(a, AssignorSpec::Range | AssignorSpec::Uniform))
+            {
+                // GroupMetadataManager.throwIfConsumerGroupHeartbeatRequestIsInvalid → UnsupportedAssignorException.
+                return Err(err(
+                    at("assignor"),
+                    format!(
+                        "ServerAssignor {} is not supported. Supported assignors: uniform, range.",
+                        client_side.name()
+                    ),
+                ));
+            }
+            let (min, max) = limits::CONSUMER_SESSION_TIMEOUT_MS;
+            if !(min..=max).contains(&g.session_timeout_ms) {
+                return Err(err(
+                    at("session_timeout_ms"),
+                    format!("group.consumer.session.timeout.ms must be within [{min}, {max}]"),
+                ));
+            }
+            let (min, max) = limits::CONSUMER_HEARTBEAT_INTERVAL_MS;
+            if !(min..=max).contains(&g.consumer_heartbeat_interval_ms) {
+                return Err(err(
+                    at("consumer_heartbeat_interval_ms"),
+                    format!("group.consumer.heartbeat.interval.ms must be within [{min}, {max}]"),
                 ));
             }
         }
-        check_count(at("members"), g.members.len(), 0, limits::MEMBERS_PER_GROUP)?;
-        check_unique(&at("members"), g.members.iter().map(|m| m.client_id.as_str()))?;
-        for (j, m) in g.members.iter().enumerate() {
-            check_name(format!("groups[{i}].members[{j}].client_id"), &m.client_id)?;
-            if let Some(instance) = &m.instance_id {
-                check_name(format!("groups[{i}].members[{j}].instance_id"), instance)?;
-            }
-        }
-        check_rate(at("records_per_sec"), g.records_per_sec)?;
-        check_range_u64(at("auto_commit_interval_ms"), g.auto_commit_interval_ms, 1, limits::TIMEOUT_MS)?;
     }
     Ok(())
 }
