@@ -187,6 +187,11 @@ impl Engine {
         self.events_processed
     }
 
+    /// Events scheduled and not yet processed (the soak run watches that this stays bounded).
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
     /// Run every event due up to and including `until`, then set the clock to `until`.
     pub fn advance_to(&mut self, until: Millis) {
         while let Some((at, event)) = self.queue.pop_due(until) {
