@@ -5,6 +5,9 @@
 //! min.insync.replicas 2; one acks=all producer per topic at 100,000 records/s (1,000,000 records/s in all);
 //! 50 consumer groups of 10 members, five groups reading each topic.
 
+// Included (`#[path]`) by the bench, the soak example and a test; each uses only part of it.
+#![allow(dead_code)]
+
 use kafkaviz::scenario::*;
 
 pub const BROKERS: i32 = 100;
