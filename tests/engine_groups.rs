@@ -562,3 +562,24 @@ fn group_spec_limits_name_the_field_and_kafkas_message() {
         assert!(error.problem.contains(message), "{field}: {}", error.problem);
     }
 }
+
+/// With a backlog, each member consumes at its processing rate exactly, including rates that are not a
+/// whole number of records per poll (8/s is 0.8 records per 100 ms poll).
+#[test]
+fn members_with_a_backlog_consume_at_their_processing_rate() {
+    let mut s = scenario(3);
+    s.producers[0].rate_per_sec = 60.0;
+    s.groups[0].records_per_sec = 8.0;
+    let mut e = engine(s);
+    e.advance_to(30_000);
+    let positions = |e: &Engine| -> Vec<u64> {
+        group(e).members.iter().flat_map(|m| m.partitions.iter().map(|p| p.position)).collect()
+    };
+    let before = positions(&e);
+    e.advance_to(50_000);
+    let after = positions(&e);
+    for (b, a) in before.iter().zip(&after) {
+        let consumed = a - b;
+        assert!((158..=162).contains(&consumed), "20 s at 8 records/s is 160 records, consumed {consumed}");
+    }
+}

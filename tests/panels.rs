@@ -7,7 +7,7 @@ use std::rc::Rc;
 use kafkaviz::engine::command::Command;
 use kafkaviz::engine::snapshot::Snapshot;
 use kafkaviz::engine::trace::Narration;
-use kafkaviz::ui::actions::{ActionMenu, ActionMenuProps, broker_actions};
+use kafkaviz::ui::actions::{ActionMenu, ActionMenuProps, broker_actions, consumer_actions, next_client_id};
 use kafkaviz::ui::cluster_panel::{ClusterPanel, ClusterPanelProps};
 use kafkaviz::ui::config::{ConfigPanel, ConfigPanelProps};
 use kafkaviz::ui::default_valid_scenario;
@@ -104,6 +104,39 @@ fn a_stopped_brokers_menu_offers_restart() {
     let actions = broker_actions(&snapshot.brokers[2]);
     assert_eq!(actions[0].command, Command::StartBroker { broker: 3 });
     assert_eq!(actions.len(), 3, "restart, preferred election and removal only");
+}
+
+#[test]
+fn a_consumers_menu_offers_crash_stop_slow_and_stuck() {
+    let live = live_after(3_000);
+    let snapshot = live.snapshot();
+    let member = &snapshot.groups[0].members[1];
+    let actions = consumer_actions(0, member);
+    let labels: Vec<&str> = actions.iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(labels, ["Crash (kill -9)", "Stop (close)", "Slow processing (0.5/s)", "Stuck (stop polling)"]);
+    assert!(actions.iter().all(|a| matches!(a.command, Command::Group { group: 0, .. })));
+    assert_eq!(next_client_id(&snapshot.groups[0]), "order-service-4");
+}
+
+#[test]
+fn a_crashed_consumer_has_no_actions_and_its_partition_moves() {
+    let mut live = live_after(3_000);
+    let snapshot = live.snapshot();
+    let member = snapshot.groups[0].members[0].clone();
+    let crash = consumer_actions(0, &member).remove(0).command;
+    live.perform(crash).expect("a live member can crash");
+    play(&mut live, 60_000);
+    let snapshot = live.snapshot();
+    let after = snapshot.groups[0].members.iter().find(|m| m.key == member.key);
+    assert!(after.is_none_or(|m| consumer_actions(0, m).is_empty()), "{after:?}");
+    let owners: Vec<&str> = snapshot.groups[0]
+        .members
+        .iter()
+        .filter(|m| m.partitions.iter().any(|p| p.partition == 0))
+        .map(|m| m.client_id.as_str())
+        .collect();
+    assert_eq!(owners.len(), 1, "orders-0 has one owner again: {owners:?}");
+    assert_ne!(owners[0], member.client_id);
 }
 
 #[test]

@@ -209,6 +209,11 @@ impl Engine {
         self.events_processed
     }
 
+    /// Events scheduled and not yet processed (the soak run watches that this stays bounded).
+    pub fn pending_events(&self) -> usize {
+        self.queue.len()
+    }
+
     /// Run every event due up to and including `until`, then set the clock to `until`.
     pub fn advance_to(&mut self, until: Millis) {
         while let Some((at, event)) = self.queue.pop_due(until) {
@@ -557,8 +562,26 @@ impl Engine {
         }
     }
 
+    /// One pass over the partitions, dealing each replica to its broker (in topic, then partition order),
+    /// rather than one pass per broker: O(replicas), not O(brokers × partitions) — 15,000 instead of
+    /// 500,000 visits for 100 brokers and 5,000 partitions at RF 3.
     fn broker_views(&self) -> Vec<BrokerView> {
         let controller = self.controller.active;
+        let mut replicas: BTreeMap<BrokerId, Vec<ReplicaView>> = BTreeMap::new();
+        for p in self.topics.iter().flat_map(|t| t.partitions.iter()) {
+            for (&broker, replica) in &p.replica_logs {
+                replicas.entry(broker).or_default().push(ReplicaView {
+                    topic: p.tp.topic.clone(),
+                    partition: p.tp.partition,
+                    broker,
+                    role: if p.leader == Some(broker) { Role::Leader } else { Role::Follower },
+                    in_sync: p.isr.contains(&broker),
+                    log_start_offset: replica.log.log_start_offset(),
+                    log_end_offset: replica.log.log_end_offset(),
+                    high_watermark: replica.high_watermark,
+                });
+            }
+        }
         self.brokers
             .values()
             .map(|b| BrokerView {
@@ -567,24 +590,7 @@ impl Engine {
                 up: b.up,
                 fenced: b.fenced,
                 controller: controller == Some(b.id),
-                replicas: self
-                    .topics
-                    .iter()
-                    .flat_map(|t| t.partitions.iter())
-                    .filter_map(|p| {
-                        let replica = p.replica_logs.get(&b.id)?;
-                        Some(ReplicaView {
-                            topic: p.tp.topic.clone(),
-                            partition: p.tp.partition,
-                            broker: b.id,
-                            role: if p.leader == Some(b.id) { Role::Leader } else { Role::Follower },
-                            in_sync: p.isr.contains(&b.id),
-                            log_start_offset: replica.log.log_start_offset(),
-                            log_end_offset: replica.log.log_end_offset(),
-                            high_watermark: replica.high_watermark,
-                        })
-                    })
-                    .collect(),
+                replicas: replicas.remove(&b.id).unwrap_or_default(),
             })
             .collect()
     }

@@ -198,7 +198,16 @@ fn acks_and_min_insync() -> Preset {
     let template = s.producers[0].clone();
     s.producers = [("acks=0", AcksSpec::Zero), ("acks=1", AcksSpec::One), ("acks=all", AcksSpec::All)]
         .into_iter()
-        .map(|(name, acks)| ProducerSpec { name: name.into(), acks, rate_per_sec: 2.0, ..template.clone() })
+        // request.timeout.ms of 5 s (Kafka's default is 30 s): acks=all requests already waiting at the leader when
+        // the ISR drops below min.insync.replicas hold the in-flight slots until they time out, and the story
+        // should show the refusals that follow within seconds, not half a minute.
+        .map(|(name, acks)| ProducerSpec {
+            name: name.into(),
+            acks,
+            rate_per_sec: 2.0,
+            request_timeout_ms: 5_000,
+            ..template.clone()
+        })
         .collect();
     Preset {
         id: "acks",

@@ -5,7 +5,8 @@
 use yew::prelude::*;
 
 use crate::engine::command::Command;
-use crate::engine::snapshot::{BrokerView, MemberView};
+use crate::engine::group::{GroupCommand, MemberRef};
+use crate::engine::snapshot::{BrokerView, GroupView, MemberView};
 
 /// How much slower a "slow" broker's follower fetches get: long enough to fall out of the ISR only if it
 /// lasts past replica.lag.time.max.ms, visible in the offsets at once.
@@ -73,11 +74,55 @@ pub fn preferred_election() -> MenuAction {
     )
 }
 
-/// What can be done to one member of consumer group number `group`.
-/// Empty until the engine has per-member commands (crash, stop, slow): today it only sets a whole group's
-/// processing rate, which the configuration panel offers.
-pub fn consumer_actions(_group: usize, _member: &MemberView) -> Vec<MenuAction> {
-    Vec::new()
+/// A slow consumer's processing rate: well under the default producer's 3 records/s, so its lag grows.
+pub const SLOW_MEMBER_RECORDS_PER_SEC_MILLIS: u64 = 500;
+
+/// What can be done to one member of consumer group number `group`, in its current state.
+pub fn consumer_actions(group: usize, member: &MemberView) -> Vec<MenuAction> {
+    let m = MemberRef::Key(member.key);
+    let command = |command: GroupCommand| Command::Group { group, command };
+    let alive = matches!(member.state, "stable" | "rejoining" | "stuck");
+    if !alive {
+        return Vec::new();
+    }
+    let mut actions = vec![
+        action(
+            "Crash (kill -9)",
+            "The process dies: no LeaveGroup, heartbeats stop, and the coordinator removes it after session.timeout.ms; then the group rebalances.",
+            command(GroupCommand::CrashMember { member: m.clone() }),
+        ),
+        action(
+            "Stop (close)",
+            "consumer.close(): it commits its offsets and sends LeaveGroup, so the group rebalances at once (a static member keeps its place until its session expires).",
+            command(GroupCommand::RemoveMember { member: m.clone() }),
+        ),
+        action(
+            format!("Slow processing ({}/s)", SLOW_MEMBER_RECORDS_PER_SEC_MILLIS as f64 / 1_000.0),
+            "It processes records slowly: its partitions' lag grows while the others keep up.",
+            command(GroupCommand::SetMemberRate {
+                member: m.clone(),
+                records_per_sec_millis: SLOW_MEMBER_RECORDS_PER_SEC_MILLIS,
+            }),
+        ),
+    ];
+    actions.push(if member.state == "stuck" {
+        action("Resume polling", "poll() is called again; a member removed for exceeding max.poll.interval.ms rejoins.", command(GroupCommand::SetStuck { member: m, stuck: false }))
+    } else {
+        action(
+            "Stuck (stop polling)",
+            "poll() is no longer called: heartbeats go on, but after max.poll.interval.ms the member leaves the group and its partitions move.",
+            command(GroupCommand::SetStuck { member: m, stuck: true }),
+        )
+    });
+    actions
+}
+
+/// The next `client.id` for a new member of `group`: `<group>-<n>` with n one more than any in use.
+pub fn next_client_id(group: &GroupView) -> String {
+    let prefix = format!("{}-", group.name);
+    let highest =
+        group.members.iter().filter_map(|m| m.client_id.strip_prefix(&prefix)?.parse::<u32>().ok()).max().unwrap_or(0);
+    format!("{prefix}{}", highest + 1)
 }
 
 #[derive(Properties, PartialEq)]

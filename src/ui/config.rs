@@ -7,12 +7,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::actions::next_client_id;
 use crate::engine::command::Command;
-use crate::engine::group::GroupCommand;
+use crate::engine::group::{GroupCommand, GroupConfigChange};
 use crate::engine::producer::ProducerCommand;
-use crate::engine::snapshot::{ProducerView, Snapshot};
+use crate::engine::snapshot::{GroupView, ProducerView, Snapshot};
 use crate::scenario::topic_config::{TOPIC_CONFIGS, set_topic_config, topic_config_value};
-use crate::scenario::{KeyDistribution, KeySpec, TopicSpec, limits};
+use crate::scenario::{
+    AssignorSpec, AutoOffsetResetSpec, GroupProtocolSpec, KeyDistribution, KeySpec, TopicSpec, limits,
+};
 
 /// Kafka's `ConfigException` message for a rejected value.
 pub fn invalid(name: &str, value: &str, reason: &str) -> String {
@@ -126,6 +129,106 @@ pub struct ConfigPanelProps {
     #[prop_or_default]
     pub producer_keys: Rc<Vec<KeySpec>>,
     pub on_perform: Callback<Command, Result<(), String>>,
+}
+
+/// `group.protocol`, the assignor, `session.timeout.ms`, `max.poll.interval.ms` and `auto.offset.reset` of group
+/// number `i`, each sent as a `ChangeConfig` with only that field set.
+fn group_configs(i: usize, g: &GroupView, on_perform: &Callback<Command, Result<(), String>>) -> Html {
+    let change =
+        move |change: GroupConfigChange| Command::Group { group: i, command: GroupCommand::ChangeConfig { change } };
+    let assignor_name =
+        if g.protocol == "consumer" { "group.remote.assignor" } else { "partition.assignment.strategy" };
+    html! {
+        <>
+            <ConfigField name="group.protocol" scope={format!("group{i}")} current={g.protocol} default="Kafka default classic"
+                help="classic: JoinGroup/SyncGroup rebalances run by the client; consumer: KIP-848, the coordinator assigns incrementally"
+                on_perform={on_perform.clone()}
+                parse={Callback::from(move |t: String| parse_protocol(&t).map(|p| change(GroupConfigChange { protocol: Some(p), ..Default::default() })))} />
+            <ConfigField name={assignor_name} scope={format!("group{i}")} current={g.assignor}
+                default={if g.protocol == "consumer" { "Kafka default uniform" } else { "Kafka default range, cooperative-sticky" }}
+                help="How partitions are divided among members: range, roundrobin, sticky, cooperative-sticky (classic); uniform, range (consumer)"
+                on_perform={on_perform.clone()}
+                parse={Callback::from(move |t: String| parse_assignor(assignor_name, &t).map(|a| change(GroupConfigChange { assignor: Some(a), ..Default::default() })))} />
+            <ConfigField name="session.timeout.ms" scope={format!("group{i}")} current={g.session_timeout_ms.to_string()} default="Kafka default 45000"
+                help="Without a heartbeat for this long, the coordinator removes the member and rebalances"
+                on_perform={on_perform.clone()}
+                parse={Callback::from(move |t: String| parse_non_negative_long("session.timeout.ms", &t).map(|v| change(GroupConfigChange { session_timeout_ms: Some(v), ..Default::default() })))} />
+            <ConfigField name="max.poll.interval.ms" scope={format!("group{i}")} current={g.max_poll_interval_ms.to_string()} default="Kafka default 300000"
+                help="A member that does not call poll() for this long leaves the group"
+                on_perform={on_perform.clone()}
+                parse={Callback::from(move |t: String| parse_non_negative_long("max.poll.interval.ms", &t).map(|v| change(GroupConfigChange { max_poll_interval_ms: Some(v), ..Default::default() })))} />
+            <ConfigField name="auto.offset.reset" scope={format!("group{i}")} current={g.auto_offset_reset} default="Kafka default latest"
+                help="Where a member starts on a partition with no committed offset: earliest, latest, or none (an error)"
+                on_perform={on_perform.clone()}
+                parse={Callback::from(move |t: String| parse_offset_reset(&t).map(|r| change(GroupConfigChange { auto_offset_reset: Some(r), ..Default::default() })))} />
+        </>
+    }
+}
+
+/// `group.protocol`, as `ConfigDef.CaseInsensitiveValidString.in("classic", "consumer")`.
+pub fn parse_protocol(text: &str) -> Result<GroupProtocolSpec, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "classic" => Ok(GroupProtocolSpec::Classic),
+        "consumer" => Ok(GroupProtocolSpec::Consumer),
+        _ => Err(invalid("group.protocol", text.trim(), "String must be one of (case insensitive): CLASSIC, CONSUMER")),
+    }
+}
+
+/// An assignor by the name Kafka's configs use.
+pub fn parse_assignor(name: &str, text: &str) -> Result<AssignorSpec, String> {
+    let all = [
+        AssignorSpec::Range,
+        AssignorSpec::RoundRobin,
+        AssignorSpec::Sticky,
+        AssignorSpec::CooperativeSticky,
+        AssignorSpec::Uniform,
+    ];
+    all.into_iter().find(|a| a.name() == text.trim()).ok_or_else(|| {
+        invalid(name, text.trim(), "String must be one of: range, roundrobin, sticky, cooperative-sticky, uniform")
+    })
+}
+
+/// `auto.offset.reset`, as `ConfigDef.CaseInsensitiveValidString.in("latest", "earliest", "none")`.
+pub fn parse_offset_reset(text: &str) -> Result<AutoOffsetResetSpec, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "earliest" => Ok(AutoOffsetResetSpec::Earliest),
+        "latest" => Ok(AutoOffsetResetSpec::Latest),
+        "none" => Ok(AutoOffsetResetSpec::None),
+        _ => Err(invalid(
+            "auto.offset.reset",
+            text.trim(),
+            "String must be one of (case insensitive): LATEST, EARLIEST, NONE",
+        )),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AddConsumerProps {
+    group: usize,
+    client_id: String,
+    on_perform: Callback<Command, Result<(), String>>,
+}
+
+/// Start one more consumer in the group (it joins and the group rebalances).
+#[function_component(AddConsumer)]
+fn add_consumer(props: &AddConsumerProps) -> Html {
+    let error = use_state(|| None::<String>);
+    let add = {
+        let (group, client_id, perform, error) =
+            (props.group, props.client_id.clone(), props.on_perform.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let command = GroupCommand::AddMember { client_id: client_id.clone(), instance_id: None };
+            error.set(perform.emit(Command::Group { group, command }).err());
+        })
+    };
+    html! {
+        <div class="add-consumer">
+            <button type="button" onclick={add} title={format!("Start a consumer with client.id {}; it joins the group and the group rebalances", props.client_id)}>{ "Add consumer" }</button>
+            if let Some(why) = (*error).clone() {
+                <p class="config-error" role="alert">{ why }</p>
+            }
+        </div>
+    }
 }
 
 /// `acks`, `batch.size` and `linger.ms` of producer number `i`, with Kafka's defaults.
@@ -296,7 +399,8 @@ pub fn config_panel(props: &ConfigPanelProps) -> Html {
                         default="per member" current="scenario value" on_perform={props.on_perform.clone()}
                         parse={Callback::from(move |text: String| parse_rate("processing rate", &text).map(|records_per_sec_millis| Command::Group {
                             group: i, command: GroupCommand::SetProcessingRate { records_per_sec_millis } }))} />
-                    <p class="config-readonly"><code>{ "partition.assignment.strategy" }</code>{ format!(" = {}", g.assignor) }</p>
+                    { group_configs(i, g, &props.on_perform) }
+                    <AddConsumer group={i} client_id={next_client_id(g)} on_perform={props.on_perform.clone()} />
                 </fieldset>
             }) }
             { for props.topics.iter().map(|t| topic_configs(t, &props.on_perform)) }
@@ -336,6 +440,21 @@ mod tests {
         );
         assert!(key_spec(Some(base.clone()), "hot", "0").unwrap_err().ends_with("Value must be between 1 and 100"));
         assert_eq!(key_spec(Some(base), "none", "x").unwrap().distribution, KeyDistribution::None);
+    }
+
+    #[test]
+    fn group_configs_are_parsed_by_kafkas_names() {
+        assert_eq!(parse_protocol("CONSUMER"), Ok(GroupProtocolSpec::Consumer));
+        assert_eq!(
+            parse_protocol("eager"),
+            Err("Invalid value eager for configuration group.protocol: String must be one of (case insensitive): CLASSIC, CONSUMER".into())
+        );
+        assert_eq!(
+            parse_assignor("partition.assignment.strategy", "cooperative-sticky"),
+            Ok(AssignorSpec::CooperativeSticky)
+        );
+        assert!(parse_assignor("partition.assignment.strategy", "fair").is_err());
+        assert_eq!(parse_offset_reset("Earliest"), Ok(AutoOffsetResetSpec::Earliest));
     }
 
     #[test]

@@ -179,6 +179,15 @@ mod tests {
     }
 
     #[test]
+    fn a_step_shows_one_visible_change_and_samples_nothing_twice() {
+        let mut live = Live::new(default_valid_scenario());
+        let before = live.snapshot();
+        assert!(live.step(), "the default scenario always has something next");
+        assert_ne!(live.snapshot(), before);
+        assert_eq!(live.horizon(), live.now(), "stepping extends the timeline");
+    }
+
+    #[test]
     fn a_refused_action_is_not_recorded() {
         let mut live = Live::new(default_valid_scenario());
         let err = live.perform(Command::StartBroker { broker: 1 }).expect_err("broker 1 is running");

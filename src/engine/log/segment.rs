@@ -4,6 +4,12 @@ use super::batch::Batch;
 use super::config::LogConfig;
 use crate::engine::types::{Millis, Offset};
 
+/// Batches at the end of a segment kept exactly as written: what in-sync followers fetch and what a
+/// divergent tail is truncated from. Older ones are merged into runs (see `Segment::push`).
+pub(super) const EXACT_TAIL_BATCHES: usize = 64;
+/// Largest run of merged batches: Kafka's `replica.fetch.max.bytes` default (1 MiB).
+pub(super) const COALESCED_RUN_MAX_BYTES: u64 = 1_048_576;
+
 /// One segment. It covers offsets from `base_offset` up to the next segment's base offset (or the log end
 /// offset for the active segment); compaction may leave holes in that range, never records outside it.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +39,7 @@ pub struct SegmentView {
     pub size_bytes: u64,
     /// Records present (after compaction, fewer than `end_offset - base_offset`).
     pub records: u64,
+    /// Stored batches; old ones of a non-compacted topic are counted as merged runs (see `Segment::push`).
     pub batches: usize,
     /// The last segment, the only one that receives appends and is never compacted.
     pub is_active: bool,
@@ -69,6 +76,50 @@ impl Segment {
         self.max_timestamp = Some(self.max_timestamp.map_or(batch.max_timestamp, |t| t.max(batch.max_timestamp)));
         self.last_modified = now;
         self.batches.push(batch);
+        self.coalesce_behind_exact_tail();
+    }
+
+    /// Merge the batch that just fell out of the exact tail into the run before it, when both belong to a
+    /// non-compacted topic, are contiguous, and the run stays within [`COALESCED_RUN_MAX_BYTES`].
+    ///
+    /// Why: at a million records a second over thousands of partitions, producers with `linger.ms=5` send
+    /// batches of one or two records, as Kafka's do; keeping each as its own entry on every replica grew
+    /// the heap by ~75 MB per simulated second with no bound short of retention. A run keeps everything the
+    /// log's rules read for a non-compacted topic: offsets, record count, bytes and largest timestamp
+    /// (segment totals, so roll and retention, are unchanged). Compacted batches are never merged: the
+    /// cleaner decides record by record.
+    ///
+    /// Simplification: batches more than [`EXACT_TAIL_BATCHES`] behind a segment's newest one are stored
+    /// as runs of up to 1 MiB, so a follower catching up from far behind copies a run at a time (about
+    /// what one `replica.fetch.max.bytes` fetch returns anyway), a truncation inside a run keeps a
+    /// proportional share of its bytes, and `SegmentView::batches` counts stored runs.
+    fn coalesce_behind_exact_tail(&mut self) {
+        let Some(index) = self.batches.len().checked_sub(EXACT_TAIL_BATCHES + 1) else { return };
+        // The first batch stays exact: its timestamp is what `segment.ms` rolls by (Kafka's
+        // `rollingBasedTimestamp`) and what `min.compaction.lag.ms` reads, so runs start at the second.
+        if index < 2 {
+            return;
+        }
+        let (before, rest) = self.batches.split_at_mut(index);
+        let (run, next) = (&mut before[index - 1], &rest[0]);
+        if run.keys.is_some()
+            || next.keys.is_some()
+            || run.next_offset() != next.base_offset
+            || run.bytes + next.bytes > COALESCED_RUN_MAX_BYTES
+        {
+            return;
+        }
+        let (Some(delta), Some(records)) = (
+            next.last_offset_delta.checked_add(1).and_then(|n| run.last_offset_delta.checked_add(n)),
+            run.records.checked_add(next.records),
+        ) else {
+            return;
+        };
+        run.last_offset_delta = delta;
+        run.records = records;
+        run.bytes += next.bytes;
+        run.max_timestamp = run.max_timestamp.max(next.max_timestamp);
+        self.batches.remove(index);
     }
 
     /// Recompute size, record count and largest timestamp after batches were removed or rewritten.

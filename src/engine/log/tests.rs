@@ -815,3 +815,56 @@ fn memory_per_batch() {
         );
     }
 }
+
+#[test]
+fn old_batches_of_a_non_compacted_topic_are_merged_into_runs_with_unchanged_totals() {
+    let mut log = PartitionLog::new(LogConfig::default(), 0);
+    for t in 0..1_000 {
+        append(&mut log, BatchSpec::unkeyed(1 + (t % 3) as u32, S, t), t);
+    }
+    let segment = log.segments().next().expect("one segment");
+    let records: u64 = (0..1_000u64).map(|t| 1 + t % 3).sum();
+    assert_eq!((segment.records, segment.size_bytes, log.log_end_offset()), (records, 1_000 * S, records));
+    assert_eq!(segment.largest_timestamp, 999);
+    assert!(
+        segment.batches <= segment::EXACT_TAIL_BATCHES + 2,
+        "1,000 small batches are stored as the exact first batch, one run and the exact tail: {}",
+        segment.batches
+    );
+    // Reading and counting see every offset, whatever the representation.
+    assert_eq!(log.count_records_in(0, records), records);
+    assert_eq!(log.advance(5, 100, records), Advance { next_offset: 105, records: 100 });
+    // The newest batches are still exact: a follower at the tail copies them one by one.
+    let mut follower = PartitionLog::new(LogConfig::default(), 0);
+    let leo = follower.copy_from(&log, 0, 1_048_576, 1_000);
+    assert_eq!(leo, records, "the whole 161 KB log fits one 1 MiB fetch");
+    follower.check_invariants();
+}
+
+#[test]
+fn runs_stay_within_a_fetch_and_compacted_batches_are_never_merged() {
+    let big = segment::COALESCED_RUN_MAX_BYTES / 4 + 1;
+    let mut log = PartitionLog::new(config(|c| c.segment_bytes = 1 << 40), 0);
+    for t in 0..200 {
+        append(&mut log, BatchSpec::unkeyed(1, big, t), t);
+    }
+    let batches = log.segments().next().expect("one segment").batches;
+    assert!(batches >= (200 - segment::EXACT_TAIL_BATCHES) / 3, "runs hold at most 3 such batches: {batches}");
+
+    let mut compacted = PartitionLog::new(config(|c| c.cleanup_policy = CleanupPolicy::Compact), 0);
+    append_singles(&mut compacted, 300, 0, 0);
+    assert_eq!(compacted.segments().next().expect("one segment").batches, 300, "per-record keys are kept");
+}
+
+/// Merging old batches into runs must not disturb the roll clock: `segment.ms` counts from the first
+/// batch's timestamp, which stays exact however many batches follow it.
+#[test]
+fn roll_by_segment_ms_survives_batches_merged_into_runs() {
+    let mut log = PartitionLog::new(config(|c| c.segment_ms = 1_000), 0);
+    for t in 0..2_500u64 {
+        append(&mut log, BatchSpec::unkeyed(1, S, t), t);
+    }
+    assert_eq!(bases(&log), [0, 1_001, 2_002], "rolls every 1,000 ms after each segment's first batch");
+    let first = log.segments().next().expect("segments");
+    assert!(first.batches < 1_001, "the first segment's old batches were merged ({} stored)", first.batches);
+}
