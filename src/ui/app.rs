@@ -17,6 +17,7 @@ use super::narration::{Mentions, NarrationPanel};
 use super::platform;
 use super::selection::Selection;
 use super::selection_panel::SelectionPanel;
+use super::share::{self, CopyLink, EmbedView, ExportMenu, GalleryMenu, GuidedSteps, LinkBanner};
 use super::status::StatusBar;
 use super::timeline::Timeline;
 use crate::engine::Millis;
@@ -59,11 +60,7 @@ impl Frame {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let scenario = use_memo((), |_| default_valid_scenario());
-    let live = {
-        let scenario = scenario.clone();
-        use_mut_ref(move || Live::new((*scenario).clone()))
-    };
+    let live = use_mut_ref(|| Live::new(default_valid_scenario()));
     let frame = {
         let live = live.clone();
         use_state(move || Frame::of(&live.borrow()))
@@ -74,6 +71,9 @@ pub fn app() -> Html {
     let selection = use_state(Selection::default);
     let highlight = use_state(|| None::<Rc<Mentions>>);
     let outcome = use_state(|| None::<Result<String, String>>);
+    // --- share (src/ui/share): whether the person recorded actions since the session opened; the open preset.
+    let recorded = use_mut_ref(|| false);
+    let preset = use_state(|| None::<&'static str>);
 
     {
         let reduced_motion = reduced_motion.clone();
@@ -127,8 +127,10 @@ pub fn app() -> Html {
     // the engine refused; the caller shows it where the user acted.
     let perform = {
         let (live, frame) = (live.clone(), frame.clone());
+        let recorded = recorded.clone();
         Callback::from(move |command: Command| -> Result<(), String> {
             let result = live.borrow_mut().perform(command).map_err(|e| e.to_string());
+            *recorded.borrow_mut() |= result.is_ok();
             frame.set(Frame::of(&live.borrow()));
             result
         })
@@ -160,6 +162,44 @@ pub fn app() -> Html {
         Callback::from(move |m: Option<Mentions>| highlight.set(m.map(Rc::new)))
     };
 
+    // --- share: replace the session (a link, the gallery, an import), then the link handling itself.
+    let swap = {
+        let (live, frame, playing, selection, outcome) =
+            (live.clone(), frame.clone(), playing.clone(), selection.clone(), outcome.clone());
+        let preset = preset.clone();
+        Callback::from(move |(opened, play): (share::Opened, bool)| {
+            let mut next = Live::new(opened.scenario);
+            next.seek(opened.moment_ms);
+            *live.borrow_mut() = next;
+            preset.set(opened.preset);
+            selection.set(Selection::Nothing);
+            outcome.set(None);
+            playing.set(play);
+            frame.set(Frame::of(&live.borrow()));
+        })
+    };
+    let links = share::use_share(swap, recorded.clone());
+    let on_fragment = {
+        let live = live.clone();
+        Callback::from(move |()| {
+            let live = live.borrow();
+            crate::share::link::share_fragment(live.session().scenario(), live.now())
+        })
+    };
+    let on_json = {
+        let live = live.clone();
+        Callback::from(move |()| crate::share::json::to_json(live.borrow().session().scenario()))
+    };
+    let on_preset = {
+        let request_open = links.request_open.clone();
+        Callback::from(move |id: &'static str| {
+            if let Some(opened) = share::Opened::preset(id) {
+                request_open.emit(opened);
+            }
+        })
+    };
+    // --- end share
+
     {
         // Shortcuts: Space plays or pauses, → steps (pausing first), Escape closes the selection. Keys meant for a
         // focused control are left alone.
@@ -190,6 +230,18 @@ pub fn app() -> Html {
     }
 
     let f = (*frame).clone();
+    let name = live.borrow().session().scenario().name.clone();
+    if links.view.embed {
+        let caption = links
+            .view
+            .caption
+            .clone()
+            .or_else(|| (*preset).and_then(crate::scenario::gallery::preset_by_id).map(|p| p.caption.to_string()));
+        return html! {
+            <EmbedView snapshot={f.snapshot.clone()} reduced_motion={*reduced_motion} playing={*playing} {on_toggle}
+                caption={caption.unwrap_or_else(|| name.clone())} open_href={links.full_app_href.clone()} />
+        };
+    }
     let producer_keys = Rc::new(live.borrow().producer_keys());
     let detail = match &*selection {
         Selection::Partition { topic, partition } => live.borrow().partition_detail(topic, *partition).map(Rc::new),
@@ -200,10 +252,18 @@ pub fn app() -> Html {
             <header class="topbar">
                 <div class="brand">
                     <h1>{ "kafkaviz" }</h1>
-                    <p class="scenario-name">{ scenario.get().name.clone() }</p>
+                    <p class="scenario-name">{ name.clone() }</p>
+                </div>
+                <div class="share-bar" role="toolbar" aria-label="Share">
+                    <GalleryMenu current={*preset} on_open={on_preset} />
+                    <CopyLink {on_fragment} />
+                    <ExportMenu snapshot={f.snapshot.clone()} name={name.clone()} {on_json} on_open={links.request_open.clone()} />
                 </div>
                 <Controls playing={*playing} speed={*speed} {on_toggle} {on_step} {on_speed} />
                 <Timeline now={f.now} horizon={f.horizon} {on_seek} />
+                if let Some(banner) = links.banner.clone() {
+                    <LinkBanner {banner} on_dismiss={links.dismiss.clone()} on_open_default={links.open_default.clone()} />
+                }
             </header>
             <main class="workbench">
                 <div class="stage">
@@ -211,6 +271,9 @@ pub fn app() -> Html {
                         selection={(*selection).clone()} highlight={(*highlight).clone()} {on_select} />
                 </div>
                 <aside class="sidebar" aria-label="Inspector, metrics and events">
+                    if let Some(id) = *preset {
+                        <GuidedSteps key={id} preset={id} on_perform={perform.clone()} />
+                    }
                     <SelectionPanel selection={(*selection).clone()} snapshot={f.snapshot.clone()} lines={f.lines.clone()}
                         on_perform={on_perform.clone()} on_close={on_close.clone()} outcome={(*outcome).clone()} {detail} />
                     <NarrationPanel lines={f.lines.clone()} snapshot={f.snapshot.clone()} {on_highlight} />

@@ -14,6 +14,7 @@ pub mod narration;
 mod platform;
 pub mod selection;
 pub mod selection_panel;
+pub mod share;
 pub mod status;
 pub mod timeline;
 
