@@ -60,12 +60,18 @@ impl Frame {
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let live = use_mut_ref(|| Live::new(default_valid_scenario()));
+    // share: the page's link decides the first session (the default scenario when there is none).
+    let initial = use_memo((), |_| share::initial());
+    let live = use_mut_ref(|| {
+        let mut live = Live::new(initial.startup.open.scenario.clone());
+        live.seek(initial.startup.open.moment_ms);
+        live
+    });
     let frame = {
         let live = live.clone();
         use_state(move || Frame::of(&live.borrow()))
     };
-    let playing = use_state(|| true);
+    let playing = use_state(|| initial.play);
     let speed = use_state(|| 1.0_f64);
     let reduced_motion = use_state(|| false);
     let selection = use_state(Selection::default);
@@ -73,7 +79,10 @@ pub fn app() -> Html {
     let outcome = use_state(|| None::<Result<String, String>>);
     // --- share (src/ui/share): whether the person recorded actions since the session opened; the open preset.
     let recorded = use_mut_ref(|| false);
-    let preset = use_state(|| None::<&'static str>);
+    let preset = use_state(|| initial.startup.open.preset);
+    // Bumped when the session is swapped: a frame tick already queued for the old session must not run the new one.
+    let session_id = use_mut_ref(|| 0_u32);
+    let session_state = use_state(|| 0_u32);
 
     {
         let reduced_motion = reduced_motion.clone();
@@ -82,11 +91,15 @@ pub fn app() -> Html {
 
     {
         let (live, frame) = (live.clone(), frame.clone());
-        use_effect_with((*playing, *speed), move |&(playing, speed)| {
+        let session_id = session_id.clone();
+        use_effect_with((*playing, *speed, *session_state), move |&(playing, speed, id)| {
             let timer = playing.then(|| {
                 let mut clock = PlaybackClock::default();
                 let mut last = platform::now_ms();
                 Interval::new(FRAME_MS, move || {
+                    if *session_id.borrow() != id {
+                        return;
+                    }
                     let now = platform::now_ms();
                     let virtual_ms = clock.virtual_ms(now - last, speed);
                     last = now;
@@ -166,8 +179,10 @@ pub fn app() -> Html {
     let swap = {
         let (live, frame, playing, selection, outcome) =
             (live.clone(), frame.clone(), playing.clone(), selection.clone(), outcome.clone());
-        let preset = preset.clone();
+        let (preset, session_id, session_state) = (preset.clone(), session_id.clone(), session_state.clone());
         Callback::from(move |(opened, play): (share::Opened, bool)| {
+            *session_id.borrow_mut() += 1;
+            session_state.set(*session_id.borrow());
             let mut next = Live::new(opened.scenario);
             next.seek(opened.moment_ms);
             *live.borrow_mut() = next;
@@ -178,7 +193,7 @@ pub fn app() -> Html {
             frame.set(Frame::of(&live.borrow()));
         })
     };
-    let links = share::use_share(swap, recorded.clone());
+    let links = share::use_share(&initial, swap, recorded.clone());
     let on_fragment = {
         let live = live.clone();
         Callback::from(move |()| {

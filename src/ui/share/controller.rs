@@ -8,7 +8,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::browser;
-use super::links::{Banner, HashChange, Opened, full_app_fragment, on_hash_change, on_startup, should_play, view_of};
+use super::links::{
+    Banner, HashChange, Opened, Startup, full_app_fragment, on_hash_change, on_startup, should_play, view_of,
+};
 use crate::share::link::{ViewOptions, preset_fragment, share_fragment};
 use crate::ui::platform;
 
@@ -27,32 +29,45 @@ pub struct Share {
     pub request_open: Callback<Opened, bool>,
 }
 
+/// What the page opens with, read before the first render so no frame of another scenario is drawn or run.
+#[derive(Clone, PartialEq)]
+pub struct Initial {
+    pub startup: Startup,
+    pub play: bool,
+    pub full_app_href: AttrValue,
+}
+
+/// The page's link (in the browser); the default scenario when rendered natively (tests, SSR).
+pub fn initial() -> Initial {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let fragment = browser::fragment();
+        let startup = on_startup(&fragment, &browser::search());
+        let play = should_play(&startup.view, startup.open.moment_ms, platform::prefers_reduced_motion());
+        let full_app_href = format!("{}#{}", browser::app_address(), full_app_fragment(&fragment)).into();
+        Initial { startup, play, full_app_href }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let startup = on_startup("", "");
+        let play = should_play(&startup.view, startup.open.moment_ms, false);
+        Initial { startup, play, full_app_href: AttrValue::default() }
+    }
+}
+
 const REPLACE_QUESTION: &str =
     "Replace the current session? Its recorded actions will be lost (Copy link or Export JSON first to keep them).";
 
-/// `swap` replaces the session with a scenario at a moment, and whether to play. `recorded` says whether the
-/// person has recorded actions in the current session.
+/// `initial` is what the page opened with (the app built its first session from it); `swap` replaces the session
+/// with a scenario at a moment, and whether to play; `recorded` says whether the person has recorded actions in
+/// the current session.
 #[hook]
-pub fn use_share(swap: Callback<(Opened, bool)>, recorded: Rc<RefCell<bool>>) -> Share {
+pub fn use_share(initial: &Initial, swap: Callback<(Opened, bool)>, recorded: Rc<RefCell<bool>>) -> Share {
     // Separate handles: the hashchange listener lives as long as the page and must set one without
     // overwriting the others with the values it saw when it was made.
-    let banner = use_state(|| None::<Banner>);
-    let view = use_state(ViewOptions::default);
-    let full_app_href = use_state(AttrValue::default);
-
-    {
-        let (swap, banner, view, full_app_href) = (swap.clone(), banner.clone(), view.clone(), full_app_href.clone());
-        use_effect_with((), move |_| {
-            let fragment = browser::fragment();
-            let startup = on_startup(&fragment, &browser::search());
-            let play = should_play(&startup.view, startup.open.moment_ms, platform::prefers_reduced_motion());
-            let href = format!("{}#{}", browser::app_address(), full_app_fragment(&fragment));
-            banner.set(startup.banner);
-            view.set(startup.view);
-            full_app_href.set(href.into());
-            swap.emit((startup.open, play));
-        });
-    }
+    let banner = use_state(|| initial.startup.banner.clone());
+    let view = use_state(|| initial.startup.view.clone());
+    let full_app_href = use_state(|| initial.full_app_href.clone());
 
     {
         let (swap, recorded) = (swap.clone(), recorded.clone());

@@ -15,7 +15,7 @@ pub mod io;
 pub mod links;
 
 pub use banner::LinkBanner;
-pub use controller::{Share, use_share};
+pub use controller::{Initial, Share, initial, use_share};
 pub use copy_link::CopyLink;
 pub use embed::EmbedView;
 pub use export::ExportMenu;
