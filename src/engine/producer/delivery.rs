@@ -105,6 +105,8 @@ struct Part {
 struct Wire {
     node: BrokerId,
     outstanding: u32,
+    /// When `request.timeout.ms` runs out for it (set once its first part is added).
+    deadline: Option<Millis>,
 }
 
 /// The producer's unanswered requests (`NetworkClient.inFlightRequests` and `Sender.inFlightBatches`).
@@ -158,7 +160,7 @@ impl InFlight {
     pub fn open_wire(&mut self, node: BrokerId) -> u64 {
         let wire = self.next_wire;
         self.next_wire += 1;
-        self.wires.insert(wire, Wire { node, outstanding: 0 });
+        self.wires.insert(wire, Wire { node, outstanding: 0, deadline: None });
         wire
     }
 
@@ -209,6 +211,23 @@ impl InFlight {
         if self.wires.get(&wire).is_some_and(|w| w.outstanding == 0) {
             self.wires.remove(&wire);
         }
+    }
+
+    /// Set when request `wire` times out (`request.timeout.ms` after it was sent).
+    pub fn set_wire_deadline(&mut self, wire: u64, deadline: Millis) {
+        if let Some(w) = self.wires.get_mut(&wire) {
+            w.deadline = Some(deadline);
+        }
+    }
+
+    /// Open requests whose timeout has come by `now`, in the order they were sent.
+    pub fn wires_timed_out(&self, now: Millis) -> Vec<u64> {
+        self.wires.iter().filter(|(_, w)| w.deadline.is_some_and(|d| d <= now)).map(|(id, _)| *id).collect()
+    }
+
+    /// The earliest timeout of an open request, and the request.
+    pub fn earliest_wire_deadline(&self) -> Option<(Millis, u64)> {
+        self.wires.iter().filter_map(|(id, w)| w.deadline.map(|d| (d, *id))).min()
     }
 
     /// Whether request `wire` still waits for an answer.

@@ -50,7 +50,9 @@ pub enum ProducerEvent {
     /// The sender wakes up: a batch's linger or backoff ran out, a delivery deadline came, or a
     /// response freed an in-flight slot.
     Wake,
-    /// `request.timeout.ms` after request `wire` was sent: if unanswered, it is given up.
+    /// `request.timeout.ms` after request `wire` was sent: every request unanswered by its timeout is
+    /// given up. Only the earliest open request's timeout is scheduled at a time (`NetworkClient`
+    /// checks its in-flight requests on each poll), so answered requests leave nothing queued.
     RequestTimeout { wire: u64 },
 }
 
@@ -173,6 +175,8 @@ pub struct Producer {
     credit: f64,
     /// Times at which a `Wake` is already scheduled, so wake-ups are not scheduled twice.
     pending_wakes: BTreeSet<Millis>,
+    /// When the pending `RequestTimeout` check fires, if one is scheduled.
+    timeout_check_at: Option<Millis>,
     /// The topic's `cleanup.policy` includes `compact`: batches carry their records' key ids.
     compacted: bool,
     /// Percentage of keyed records sent with a null value (tombstones), on a compacted topic.
@@ -202,6 +206,7 @@ impl Producer {
             in_flight: InFlight::default(),
             credit: 0.0,
             pending_wakes: BTreeSet::new(),
+            timeout_check_at: None,
             compacted,
             tombstone_share_percent: spec.tombstone_share_percent,
             drain_index: 0,
@@ -290,12 +295,19 @@ impl Producer {
                 self.pending_wakes.remove(&ctx.now);
                 self.run_sender(ctx);
             }
-            ProducerEvent::RequestTimeout { wire } => {
-                if self.in_flight.wire_open(wire) {
+            ProducerEvent::RequestTimeout { .. } => {
+                self.timeout_check_at = None;
+                let due = self.in_flight.wires_timed_out(ctx.now);
+                for &wire in &due {
                     for batch in self.in_flight.time_out_wire(wire) {
                         self.settle(batch, Err(ProduceError::RequestTimedOut), ctx);
                     }
+                }
+                if !due.is_empty() {
                     self.run_sender(ctx);
+                }
+                if let Some((at, wire)) = self.in_flight.earliest_wire_deadline() {
+                    self.schedule_timeout_check(at, wire, ctx);
                 }
             }
         }
@@ -537,7 +549,8 @@ impl Producer {
             Some(wire) if parts == 0 => self.in_flight.discard_wire(wire),
             Some(wire) => {
                 let at = ctx.now + self.config.request_timeout_ms;
-                ctx.schedule.push((at, ProducerEvent::RequestTimeout { wire }));
+                self.in_flight.set_wire_deadline(wire, at);
+                self.schedule_timeout_check(at, wire, ctx);
             }
             None => {}
         }
@@ -650,6 +663,15 @@ impl Producer {
         self.outcomes.push(OutcomeEvent { time: now, batch: batch.id, partition, records, outcome });
         let change: Option<Option<Trouble>> = self.trouble.note(partition, outcome);
         change.is_some()
+    }
+
+    /// Make sure a `RequestTimeout` comes by `at` (the timeout of request `wire`): one is scheduled
+    /// only if none is pending at or before then.
+    fn schedule_timeout_check(&mut self, at: Millis, wire: u64, ctx: &mut ProducerContext) {
+        if self.timeout_check_at.is_none_or(|pending| at < pending) {
+            self.timeout_check_at = Some(at);
+            ctx.schedule.push((at, ProducerEvent::RequestTimeout { wire }));
+        }
     }
 
     /// Schedule a `Wake` at `at` unless one is already pending then.
