@@ -12,6 +12,9 @@ use crate::engine::trace::Narration;
 use crate::scenario::{TopicSpec, ValidScenario};
 use crate::session::{PerformError, Session};
 
+/// Session steps one UI step may take looking for a change of the cluster's state.
+pub const STEP_TRIES: usize = 100;
+
 pub struct Live {
     session: Session,
     metrics: Rc<MetricsHistory>,
@@ -88,9 +91,22 @@ impl Live {
         self.refresh();
     }
 
-    /// One visible step (paused). False when nothing is left to happen.
+    /// One step (paused): run the session's visible steps until the cluster's drawn state (brokers, replicas'
+    /// offsets and ISR, leaders, group members and their lag) changes, so a step never shows only a record
+    /// starting to move. At most `STEP_TRIES` session steps. False when nothing is left to happen.
     pub fn step(&mut self) -> bool {
-        let moved = self.session.step();
+        let before = self.session.snapshot();
+        let mut moved = false;
+        for _ in 0..STEP_TRIES {
+            if !self.session.step() {
+                break;
+            }
+            moved = true;
+            let now = self.session.snapshot();
+            if now.brokers != before.brokers || now.topics != before.topics || now.groups != before.groups {
+                break;
+            }
+        }
         self.refresh();
         moved
     }
@@ -179,11 +195,17 @@ mod tests {
     }
 
     #[test]
-    fn a_step_shows_one_visible_change_and_samples_nothing_twice() {
+    fn every_step_changes_the_drawn_cluster_state() {
         let mut live = Live::new(default_valid_scenario());
-        let before = live.snapshot();
-        assert!(live.step(), "the default scenario always has something next");
-        assert_ne!(live.snapshot(), before);
+        live.advance_by(2_000);
+        for _ in 0..40 {
+            let before = live.snapshot();
+            assert!(live.step(), "the default scenario always has something next");
+            let after = live.snapshot();
+            let state_changed =
+                after.brokers != before.brokers || after.topics != before.topics || after.groups != before.groups;
+            assert!(state_changed, "a step at {} changes the drawn cluster state", before.time);
+        }
         assert_eq!(live.horizon(), live.now(), "stepping extends the timeline");
     }
 
