@@ -103,6 +103,12 @@ impl Live {
         scenario.producers.iter().map(|p| p.keys.clone()).chain(added).collect()
     }
 
+    /// A template for a new producer or group: the scenario's first one, as declared.
+    pub fn templates(&self) -> (Option<crate::scenario::ProducerSpec>, Option<crate::scenario::GroupSpec>) {
+        let scenario = self.session.scenario();
+        (scenario.producers.first().cloned(), scenario.groups.first().cloned())
+    }
+
     /// The inspector's detail of one partition: segments, epoch caches. Built on demand, not every frame.
     pub fn partition_detail(&self, topic: &str, partition: u32) -> Option<PartitionDetail> {
         self.session.engine().partition_detail(topic, partition)
