@@ -10,9 +10,20 @@ use scraper::{Html, Selector};
 use yew::LocalServerRenderer;
 
 fn render_diagram(engine: &Engine) -> Html {
-    let props = DiagramProps { snapshot: Rc::new(engine.snapshot()), reduced_motion: false };
+    let props = DiagramProps { snapshot: Rc::new(engine.snapshot()), reduced_motion: false, ..diagram_defaults() };
     let html = futures::executor::block_on(LocalServerRenderer::<Diagram>::with_props(props).render());
     Html::parse_fragment(&html)
+}
+
+/// The interaction props a plain render does not need.
+fn diagram_defaults() -> DiagramProps {
+    DiagramProps {
+        snapshot: Rc::new(Engine::new(&default_valid_scenario()).snapshot()),
+        reduced_motion: false,
+        selection: Default::default(),
+        highlight: None,
+        on_select: Default::default(),
+    }
 }
 
 fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
@@ -93,7 +104,7 @@ fn diagram_shows_progress_after_time_passes() {
 fn reduced_motion_draws_no_moving_records() {
     let engine = default_engine_after(5_000);
     let moving = |reduced_motion: bool| {
-        let props = DiagramProps { snapshot: Rc::new(engine.snapshot()), reduced_motion };
+        let props = DiagramProps { snapshot: Rc::new(engine.snapshot()), reduced_motion, ..diagram_defaults() };
         let html = futures::executor::block_on(LocalServerRenderer::<Diagram>::with_props(props).render());
         Html::parse_fragment(&html).select(&Selector::parse("g.record").unwrap()).count()
     };

@@ -19,7 +19,7 @@ use super::placement;
 use super::producer::{Producer, ProducerContext};
 use super::rng::SimRng;
 use super::snapshot::*;
-use super::trace::{Digest, NarrationLog};
+use super::trace::{Digest, Narration, NarrationLog};
 use super::types::{BrokerId, Millis, Offset, TopicPartition};
 use crate::scenario::{CleanupPolicySpec, GroupSpec, Placement, ProducerSpec, TopicSpec, ValidScenario};
 
@@ -198,6 +198,17 @@ impl Engine {
     }
 
     /// Digest of every event processed so far: equal digests mean equal histories.
+    /// The whole bounded narration log (oldest first), for the UI's event log; the snapshot carries only the latest lines.
+    pub fn narration(&self) -> impl DoubleEndedIterator<Item = &Narration> {
+        self.narration.lines()
+    }
+
+    /// Every topic's current spec (configs as altered since creation), in creation order: the config panels'
+    /// current values.
+    pub fn topic_specs(&self) -> impl Iterator<Item = &TopicSpec> {
+        self.topics.iter().map(|t| &t.spec)
+    }
+
     pub fn history_digest(&self) -> u64 {
         self.digest.value()
     }

@@ -1,4 +1,5 @@
-//! The app: owns the engine, advances it on a timer while playing, and hands snapshots to the view.
+//! The app: owns the live session (`Live`: scenario, engine, recorded actions, metrics), advances it on a
+//! timer while playing, routes every user action through `Session::perform`, and hands snapshots to the view.
 
 use std::rc::Rc;
 
@@ -6,12 +7,23 @@ use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
 use super::clock::PlaybackClock;
+use super::cluster_panel::ClusterPanel;
+use super::config::ConfigPanel;
 use super::controls::Controls;
 use super::diagram::Diagram;
+use super::live::Live;
+use super::metrics::{MetricsHistory, MetricsPanel};
+use super::narration::{Mentions, NarrationPanel};
 use super::platform;
+use super::selection::Selection;
+use super::selection_panel::SelectionPanel;
 use super::status::StatusBar;
-use crate::engine::sim::Engine;
-use crate::scenario::{ValidScenario, default_scenario, validate};
+use super::timeline::Timeline;
+use crate::engine::Millis;
+use crate::engine::command::Command;
+use crate::engine::snapshot::Snapshot;
+use crate::engine::trace::Narration;
+use crate::scenario::{TopicSpec, ValidScenario, default_scenario, validate};
 
 /// Wall-clock milliseconds between frames (about 30 frames a second: smooth, and light on the CPU).
 const FRAME_MS: u32 = 33;
@@ -21,17 +33,47 @@ pub fn default_valid_scenario() -> ValidScenario {
     validate(default_scenario()).expect("the built-in default scenario is valid")
 }
 
+/// Everything the view draws at one moment, taken from `Live` after each change.
+#[derive(Clone, PartialEq)]
+struct Frame {
+    snapshot: Rc<Snapshot>,
+    lines: Rc<Vec<Narration>>,
+    metrics: Rc<MetricsHistory>,
+    topics: Rc<Vec<TopicSpec>>,
+    now: Millis,
+    horizon: Millis,
+}
+
+impl Frame {
+    fn of(live: &Live) -> Frame {
+        Frame {
+            snapshot: Rc::new(live.snapshot()),
+            lines: live.lines(),
+            metrics: live.metrics(),
+            topics: live.topics(),
+            now: live.now(),
+            horizon: live.horizon(),
+        }
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let scenario = use_memo((), |_| default_valid_scenario());
-    let engine = {
+    let live = {
         let scenario = scenario.clone();
-        use_mut_ref(move || Engine::new(&scenario))
+        use_mut_ref(move || Live::new((*scenario).clone()))
     };
-    let snapshot = use_state(|| Rc::new(engine.borrow().snapshot()));
+    let frame = {
+        let live = live.clone();
+        use_state(move || Frame::of(&live.borrow()))
+    };
     let playing = use_state(|| true);
     let speed = use_state(|| 1.0_f64);
     let reduced_motion = use_state(|| false);
+    let selection = use_state(Selection::default);
+    let highlight = use_state(|| None::<Rc<Mentions>>);
+    let outcome = use_state(|| None::<Result<String, String>>);
 
     {
         let reduced_motion = reduced_motion.clone();
@@ -39,8 +81,7 @@ pub fn app() -> Html {
     }
 
     {
-        let engine = engine.clone();
-        let snapshot = snapshot.clone();
+        let (live, frame) = (live.clone(), frame.clone());
         use_effect_with((*playing, *speed), move |&(playing, speed)| {
             let timer = playing.then(|| {
                 let mut clock = PlaybackClock::default();
@@ -50,8 +91,8 @@ pub fn app() -> Html {
                     let virtual_ms = clock.virtual_ms(now - last, speed);
                     last = now;
                     if virtual_ms > 0 {
-                        engine.borrow_mut().advance_by(virtual_ms);
-                        snapshot.set(Rc::new(engine.borrow().snapshot()));
+                        live.borrow_mut().advance_by(virtual_ms);
+                        frame.set(Frame::of(&live.borrow()));
                     }
                 })
             });
@@ -64,18 +105,97 @@ pub fn app() -> Html {
         Callback::from(move |_| playing.set(!*playing))
     };
     let on_step = {
-        let engine = engine.clone();
-        let snapshot = snapshot.clone();
+        let (live, frame, playing) = (live.clone(), frame.clone(), playing.clone());
         Callback::from(move |_| {
-            engine.borrow_mut().step();
-            snapshot.set(Rc::new(engine.borrow().snapshot()));
+            playing.set(false);
+            live.borrow_mut().step();
+            frame.set(Frame::of(&live.borrow()));
         })
     };
     let on_speed = {
         let speed = speed.clone();
         Callback::from(move |s: f64| speed.set(s))
     };
+    let on_seek = {
+        let (live, frame) = (live.clone(), frame.clone());
+        Callback::from(move |t: Millis| {
+            live.borrow_mut().seek(t);
+            frame.set(Frame::of(&live.borrow()));
+        })
+    };
+    // Every user action goes through here: `Session::perform` applies and records it. Err is the reason
+    // the engine refused; the caller shows it where the user acted.
+    let perform = {
+        let (live, frame) = (live.clone(), frame.clone());
+        Callback::from(move |command: Command| -> Result<(), String> {
+            let result = live.borrow_mut().perform(command).map_err(|e| e.to_string());
+            frame.set(Frame::of(&live.borrow()));
+            result
+        })
+    };
+    let on_perform = {
+        let (live, perform, outcome) = (live.clone(), perform.clone(), outcome.clone());
+        Callback::from(move |command: Command| {
+            let result = perform.emit(command);
+            let done = live.borrow().lines().last().map(|n| n.text.clone()).unwrap_or_else(|| "done".into());
+            outcome.set(Some(result.map(|()| done)));
+        })
+    };
+    let on_select = {
+        let (selection, outcome) = (selection.clone(), outcome.clone());
+        Callback::from(move |picked: Selection| {
+            outcome.set(None);
+            selection.set(if *selection == picked { Selection::Nothing } else { picked });
+        })
+    };
+    let on_close = {
+        let (selection, outcome) = (selection.clone(), outcome.clone());
+        Callback::from(move |()| {
+            outcome.set(None);
+            selection.set(Selection::Nothing);
+        })
+    };
+    let on_highlight = {
+        let highlight = highlight.clone();
+        Callback::from(move |m: Option<Mentions>| highlight.set(m.map(Rc::new)))
+    };
 
+    {
+        // Shortcuts: Space plays or pauses, → steps (pausing first), Escape closes the selection. Keys meant for a
+        // focused control are left alone.
+        let (on_toggle, on_step, on_close) = (on_toggle.clone(), on_step.clone(), on_close.clone());
+        use_effect_with(*playing, move |_| {
+            let listener = platform::listen_keydown(move |e| {
+                if e.key() == "Escape" && !e.default_prevented() {
+                    on_close.emit(());
+                    return;
+                }
+                if platform::key_belongs_to_target(&e) {
+                    return;
+                }
+                match e.key().as_str() {
+                    " " => {
+                        e.prevent_default();
+                        on_toggle.emit(());
+                    }
+                    "ArrowRight" => {
+                        e.prevent_default();
+                        on_step.emit(());
+                    }
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let f = (*frame).clone();
+    let producer_keys = Rc::new(live.borrow().producer_keys());
+    let (producer_template, group_template) = live.borrow().templates();
+    let detail = match &*selection {
+        Selection::Partition { topic, partition } => live.borrow().partition_detail(topic, *partition).map(Rc::new),
+        _ => None,
+    };
     html! {
         <div class="app">
             <header class="topbar">
@@ -84,11 +204,24 @@ pub fn app() -> Html {
                     <p class="scenario-name">{ scenario.get().name.clone() }</p>
                 </div>
                 <Controls playing={*playing} speed={*speed} {on_toggle} {on_step} {on_speed} />
+                <Timeline now={f.now} horizon={f.horizon} {on_seek} />
             </header>
-            <main class="stage">
-                <Diagram snapshot={(*snapshot).clone()} reduced_motion={*reduced_motion} />
+            <main class="workbench">
+                <div class="stage">
+                    <Diagram snapshot={f.snapshot.clone()} reduced_motion={*reduced_motion}
+                        selection={(*selection).clone()} highlight={(*highlight).clone()} {on_select} />
+                </div>
+                <aside class="sidebar" aria-label="Inspector, metrics and events">
+                    <SelectionPanel selection={(*selection).clone()} snapshot={f.snapshot.clone()} lines={f.lines.clone()}
+                        on_perform={on_perform.clone()} on_close={on_close.clone()} outcome={(*outcome).clone()} {detail} />
+                    <NarrationPanel lines={f.lines.clone()} snapshot={f.snapshot.clone()} {on_highlight} />
+                    <MetricsPanel snapshot={f.snapshot.clone()} history={f.metrics.clone()} />
+                    <ClusterPanel snapshot={f.snapshot.clone()} on_perform={perform.clone()}
+                        {producer_template} {group_template} />
+                    <ConfigPanel snapshot={f.snapshot.clone()} topics={f.topics.clone()} producer_keys={producer_keys} on_perform={perform.clone()} />
+                </aside>
             </main>
-            <StatusBar snapshot={(*snapshot).clone()} />
+            <StatusBar snapshot={f.snapshot.clone()} />
         </div>
     }
 }

@@ -1,9 +1,11 @@
-//! The status bar: virtual time, produce outcomes, and the latest narration.
+//! The status bar: cluster-wide counters (time, brokers, produce outcomes, replication health, lag) and the
+//! latest event, announced politely to screen readers.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::metrics::history::replication_health;
 use crate::engine::snapshot::Snapshot;
 
 #[derive(Properties, PartialEq)]
@@ -24,23 +26,28 @@ pub fn status_bar(props: &StatusProps) -> Html {
     let s = &props.snapshot;
     let acked: u64 = s.producers.iter().map(|p| p.stats.acknowledged).sum();
     let failed: u64 = s.producers.iter().map(|p| p.stats.failed_total()).sum();
-    let under_replicated =
-        s.topics.iter().flat_map(|t| &t.partitions).filter(|p| p.isr.len() < p.replicas.len()).count();
-    let offline = s.topics.iter().flat_map(|t| &t.partitions).filter(|p| p.leader.is_none()).count();
+    let (under_replicated, offline) = replication_health(s);
+    let brokers_up = s.brokers.iter().filter(|b| b.up).count();
+    let members: usize = s.groups.iter().map(|g| g.members.len()).sum();
+    let lag: u64 = s.groups.iter().flat_map(|g| &g.members).map(|m| m.lag).sum();
     html! {
         <section class="status" aria-label="Cluster status">
             <dl class="counters">
                 <div><dt>{ "time" }</dt><dd data-virtual-time={s.time.to_string()}>{ format_time(s.time) }</dd></div>
-                <div><dt>{ "acknowledged" }</dt><dd>{ acked }</dd></div>
-                <div><dt>{ "failed" }</dt><dd>{ failed }</dd></div>
-                <div><dt>{ "under-replicated" }</dt><dd>{ under_replicated }</dd></div>
-                <div><dt>{ "offline" }</dt><dd>{ offline }</dd></div>
+                <div title="Brokers running / in the cluster"><dt>{ "brokers up" }</dt><dd data-counter="brokers-up">{ format!("{brokers_up}/{}", s.brokers.len()) }</dd></div>
+                <div><dt>{ "acknowledged" }</dt><dd data-counter="acknowledged">{ acked }</dd></div>
+                <div><dt>{ "failed" }</dt><dd data-counter="failed">{ failed }</dd></div>
+                <div title="ISR smaller than the replica set"><dt>{ "under-replicated" }</dt><dd data-counter="under-replicated">{ under_replicated }</dd></div>
+                <div title="No leader: cannot be written or read"><dt>{ "offline" }</dt><dd data-counter="offline">{ offline }</dd></div>
+                <div><dt>{ "members" }</dt><dd data-counter="members">{ members }</dd></div>
+                <div title="Sum of every member's lag (HW − committed)"><dt>{ "total lag" }</dt><dd data-counter="lag">{ lag }</dd></div>
+                if s.acknowledged_lost > 0 {
+                    <div class="bad" title="Records producers were told are written that the cluster no longer holds"><dt>{ "acked & lost" }</dt><dd data-counter="lost">{ s.acknowledged_lost }</dd></div>
+                }
             </dl>
-            <ol class="narration" role="log" aria-label="Events">
-                { for s.narration.iter().rev().map(|n| html! {
-                    <li><time>{ format_time(n.at) }</time>{ " " }{ n.text.clone() }</li>
-                }) }
-            </ol>
+            <p class="latest-event" role="status" aria-live="polite">
+                { for s.narration.last().map(|n| html! { <><time>{ format_time(n.at) }</time>{ " " }{ n.text.clone() }</> }) }
+            </p>
         </section>
     }
 }
