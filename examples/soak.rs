@@ -112,6 +112,10 @@ fn main() {
         engine.events_processed(),
         engine.events_processed() as f64 / seconds as f64
     );
+    println!("events by kind, per simulated second:");
+    for (kind, count) in engine.events_by_kind() {
+        println!("  {kind:<24} {:>12.0}", count as f64 / seconds as f64);
+    }
     println!("records: sent {sent}, acknowledged {acked}, failed {failed}");
     println!("queue length at the end: {}", engine.pending_events());
     println!(

@@ -30,7 +30,7 @@ step setup bash scripts/setup.sh --test || { kv_log "FAILED: setup; nothing else
 
 step fmt cargo fmt --check || true
 step clippy cargo clippy --all-targets -- -D warnings || true
-step native-tests cargo test || true
+step native-tests cargo test --no-fail-fast || true
 step mermaid node --test tests/mermaid/ || true
 if step build trunk build --release; then
   step size bash scripts/size-report.sh || true

@@ -362,10 +362,15 @@ fn config_panel_names_each_setting() {
 #[test]
 fn cluster_panel_offers_the_next_broker_id_and_topic_creation() {
     let live = live_after(0);
-    let doc =
-        render::<ClusterPanel>(ClusterPanelProps { snapshot: Rc::new(live.snapshot()), on_perform: accept_all() });
+    let (producer_template, group_template) = live.templates();
+    let doc = render::<ClusterPanel>(ClusterPanelProps {
+        snapshot: Rc::new(live.snapshot()),
+        producer_template,
+        group_template,
+        on_perform: accept_all(),
+    });
     let buttons: Vec<String> = select(&doc, ".button-row button").iter().map(text).collect();
-    assert_eq!(buttons, ["Add broker 4", "Preferred leader election"]);
+    assert_eq!(buttons, ["Add broker 4", "Add producer", "Add group", "Preferred leader election"]);
     assert_eq!(select(&doc, "form[aria-label=\"Create topic\"] input").len(), 3);
     assert_eq!(
         one_text(&doc, "form[data-config=\"orders replication factor\"] .config-note"),
@@ -409,4 +414,20 @@ fn whole_app_has_timeline_panels_and_status_counters() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), count, "every id on the page is unique (labels point at the right field)");
+}
+
+#[test]
+fn added_producers_and_groups_run() {
+    let mut live = live_after(1_000);
+    let (producer, group) = live.templates();
+    let snapshot = live.snapshot();
+    let producer = kafkaviz::ui::cluster_panel::new_producer(&producer.unwrap(), &snapshot);
+    let group = kafkaviz::ui::cluster_panel::new_group(&group.unwrap(), &snapshot);
+    live.perform(Command::AddProducer { spec: Box::new(producer) }).expect("a second producer");
+    live.perform(Command::AddGroup { spec: Box::new(group) }).expect("a second group");
+    play(&mut live, 20_000);
+    let snapshot = live.snapshot();
+    assert!(snapshot.producers[1].stats.acknowledged > 0, "the new producer writes");
+    assert_eq!(snapshot.groups[1].members.len(), 1);
+    assert_eq!(snapshot.groups[1].members[0].partitions.len(), 3, "one member reads all three partitions");
 }

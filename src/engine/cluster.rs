@@ -45,6 +45,45 @@ pub struct ReplicationConfig {
     pub replica_fetch_wait_max_ms: Millis,
 }
 
+/// One follower broker's fetch session with one leader broker (Kafka's `ReplicaFetcherThread` with
+/// `num.replica.fetchers=1`: one fetcher per source broker, one `FetchRequest` covering every partition
+/// the follower replicates from that leader). A fetch visits all its partitions; it long-polls at the
+/// leader (`replica.fetch.wait.max.ms`) only when none of them returned data, and new data on any of
+/// them completes the wait.
+///
+/// Exactly one event of a running session is live: the one whose `generation` matches. `next_at` says
+/// when it fires, so a restart or a wake-up that would not fire earlier schedules nothing.
+///
+/// Simplification: partitions are not split across several fetcher threads and a session carries no
+/// incremental-fetch state (KIP-227): every fetch visits every partition of the session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FetchSession {
+    /// Partitions fetched in this session; ones whose leader or replicas changed are dropped when next visited.
+    pub partitions: BTreeSet<super::events::PartitionRef>,
+    /// Number of the live event; events with another number are stale.
+    pub generation: u64,
+    /// When the live event fires; `None` while a fetch is being processed or the session is stopped.
+    pub next_at: Option<Millis>,
+    /// The live event ends a long poll: new data on any partition wakes the session now.
+    pub parked: bool,
+    /// A wake-up came while the session's fetch was being processed: fetch again at once, do not park.
+    pub woken: bool,
+}
+
+impl FetchSession {
+    /// Make the next fetch happen at `at`, unless the live event already comes no later. Returns the
+    /// generation to schedule an event with, if one must be scheduled.
+    pub fn fetch_at(&mut self, at: Millis, parked: bool) -> Option<u64> {
+        if self.next_at.is_some_and(|live| live <= at) && !self.parked {
+            return None;
+        }
+        self.generation += 1;
+        self.next_at = Some(at);
+        self.parked = parked;
+        Some(self.generation)
+    }
+}
+
 #[derive(Debug)]
 pub struct Topic {
     pub name: String,
@@ -153,8 +192,6 @@ pub struct Partition {
     follower_states: BTreeMap<BrokerId, FollowerFetchState>,
     /// Followers whose fetch is parked at the leader, waiting for data (long poll).
     parked_fetches: BTreeSet<BrokerId>,
-    /// Per follower, the number of its current fetch loop; events of older loops are stale.
-    fetch_generation: BTreeMap<BrokerId, u64>,
     pending_acks: VecDeque<PendingAck>,
     /// Followers that must reconcile their log with a new leader (epoch-based truncation) before fetching.
     needs_truncation: BTreeSet<BrokerId>,
@@ -206,7 +243,6 @@ impl Partition {
             replica_logs,
             follower_states,
             parked_fetches: BTreeSet::new(),
-            fetch_generation: BTreeMap::new(),
             pending_acks: VecDeque::new(),
             replicas,
         }
@@ -225,8 +261,8 @@ impl Partition {
         self.partition_epoch += 1;
     }
 
-    /// Reassignment removes a follower: out of the replica set and ISR, its log deleted, its fetch loop
-    /// stopped (its loop number moves on, so the pending fetch is stale). The leader is never removed here.
+    /// Reassignment removes a follower: out of the replica set and ISR, its log deleted; its fetch session
+    /// drops the partition at its next fetch. The leader is never removed here.
     pub fn remove_replica(&mut self, broker: BrokerId) {
         if self.leader == Some(broker) || !self.replicas.contains(&broker) {
             return;
@@ -238,7 +274,6 @@ impl Partition {
         self.parked_fetches.remove(&broker);
         self.needs_truncation.remove(&broker);
         self.fenced_replicas.remove(&broker);
-        self.next_fetch_generation(broker);
         self.partition_epoch += 1;
     }
 
@@ -276,11 +311,6 @@ impl Partition {
         isr::effective_min_isr(usize::from(self.min_insync_replicas), self.replicas.len())
     }
 
-    /// Current fetch-loop number of a follower.
-    pub fn fetch_generation(&self, follower: BrokerId) -> u64 {
-        self.fetch_generation.get(&follower).copied().unwrap_or(0)
-    }
-
     /// Append a producer's batch at the leader (§3.4). `Ok(true)` when the response must wait for the
     /// high watermark (acks=all), `Ok(false)` when it can be sent now (acks 0/1), or the refusal.
     pub fn append_from_producer(
@@ -304,17 +334,16 @@ impl Partition {
         Ok(acks == Acks::All)
     }
 
-    /// Followers whose fetch was parked waiting for data: the append completes their fetch now.
-    /// Each gets a new fetch-loop number, so its pending wait-expiry event goes stale.
-    pub fn wake_parked_fetches(&mut self) -> Vec<(BrokerId, u64)> {
-        let woken: Vec<BrokerId> = std::mem::take(&mut self.parked_fetches).into_iter().collect();
-        woken.into_iter().map(|f| (f, self.next_fetch_generation(f))).collect()
+    /// Followers whose fetch was parked here waiting for data: the leader's progress completes their
+    /// fetch session's long poll now (the engine wakes each follower's session with this leader).
+    pub fn wake_parked_fetches(&mut self) -> Vec<BrokerId> {
+        std::mem::take(&mut self.parked_fetches).into_iter().collect()
     }
 
-    pub fn next_fetch_generation(&mut self, follower: BrokerId) -> u64 {
-        let generation = self.fetch_generation.entry(follower).or_insert(0);
-        *generation += 1;
-        *generation
+    /// Whether `follower` replicates this partition from `leader` now: what keeps the partition in
+    /// the fetch session of that (follower, leader) pair.
+    pub fn fetched_by(&self, follower: BrokerId, leader: BrokerId) -> bool {
+        self.leader == Some(leader) && follower != leader && self.replicas.contains(&follower)
     }
 
     /// One fetch by `follower` from the leader at `now` (Replica.updateFetchStateOrThrow, §3.2):

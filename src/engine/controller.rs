@@ -137,15 +137,11 @@ impl Engine {
         Ok(())
     }
 
-    /// Start (or restart) a follower's fetch loop; any older loop of it goes stale.
+    /// Start (or restart) a follower's fetching of a partition: it joins the follower's fetch session
+    /// with the partition's current leader, which fetches after one network latency at the latest.
     pub(super) fn restart_fetch_loop(&mut self, at: PartitionRef, follower: BrokerId) {
-        let partition = self.partition_mut(at);
-        if partition.leader == Some(follower) {
-            return;
-        }
-        let generation = partition.next_fetch_generation(follower);
         let when = self.now + self.replication.network_latency_ms;
-        self.queue.schedule(when, Event::FollowerFetch { at, follower, generation });
+        self.join_fetch_session(at, follower, when);
     }
 
     /// A stopped broker's session ran out: the active controller fences it.

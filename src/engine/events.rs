@@ -38,10 +38,10 @@ pub enum Event {
     },
     /// A produce response reaches its producer.
     ProduceResponse { response: ProduceResponse },
-    /// A follower replica fetches from its leader.
-    /// `generation` numbers the follower's fetch loop; a woken long poll starts a new one and the old
-    /// loop's pending wake-up is then ignored.
-    FollowerFetch { at: PartitionRef, follower: BrokerId, generation: u64 },
+    /// Broker `follower`'s fetch session with broker `leader` fetches every partition it replicates
+    /// from it (see `cluster::FetchSession`). `generation` numbers the session's live event; an event
+    /// superseded by a restart or a wake-up carries an older one and is ignored.
+    FetchSession { follower: BrokerId, leader: BrokerId, generation: u64 },
     /// One of a consumer group's own events (see `group::GroupEvent`).
     Group { group: usize, event: GroupEvent },
     /// A broker's periodic ISR expiration check (Kafka runs it every replica.lag.time.max.ms / 2).
@@ -58,7 +58,39 @@ pub enum Event {
     LogCleaner { broker: BrokerId },
 }
 
+/// Names of the event kinds, indexed by [`Event::kind`] (for counting events by kind).
+pub const EVENT_KINDS: [&str; 11] = [
+    "producer",
+    "produce_arrives",
+    "produce_response",
+    "fetch_session",
+    "group",
+    "isr_expiration",
+    "broker_session_expiry",
+    "quorum_election",
+    "leader_imbalance_check",
+    "log_retention",
+    "log_cleaner",
+];
+
 impl Event {
+    /// Index of this event's kind in [`EVENT_KINDS`].
+    pub fn kind(&self) -> usize {
+        match self {
+            Event::Producer { .. } => 0,
+            Event::ProduceArrives { .. } => 1,
+            Event::ProduceResponse { .. } => 2,
+            Event::FetchSession { .. } => 3,
+            Event::Group { .. } => 4,
+            Event::IsrExpiration { .. } => 5,
+            Event::BrokerSessionExpiry { .. } => 6,
+            Event::QuorumElection => 7,
+            Event::LeaderImbalanceCheck => 8,
+            Event::LogRetention { .. } => 9,
+            Event::LogCleaner { .. } => 10,
+        }
+    }
+
     pub(crate) fn digest(&self, d: &mut Digest) {
         match *self {
             Event::Producer { producer, ref event } => {
@@ -89,8 +121,8 @@ impl Event {
                 };
                 d.words(&[7, response.to.producer as u64, response.to.request, outcome]);
             }
-            Event::FollowerFetch { at, follower, generation } => {
-                d.words(&[3, at.topic as u64, at.partition.into(), follower as u64, generation])
+            Event::FetchSession { follower, leader, generation } => {
+                d.words(&[3, follower as u64, leader as u64, generation])
             }
             Event::Group { group, ref event } => {
                 d.words(&[4, group as u64]);

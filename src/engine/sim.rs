@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::admin::{Periodic, PeriodicChains};
 use super::cluster::{
-    Broker, FetchOutcome, FetchResult, IsrChange, Partition, ProduceResponse, ReplicationConfig, ResponseTo, Topic,
+    Broker, FetchOutcome, FetchResult, FetchSession, IsrChange, Partition, ProduceResponse, ReplicationConfig,
+    ResponseTo, Topic,
 };
 use super::command::{Command, CommandError};
 use super::controller::Controller;
-use super::events::{Event, EventQueue, PartitionRef};
+use super::events::{EVENT_KINDS, Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupConfig, GroupContext, ReadableRange};
 use super::isr::{Acks, ProduceError};
 use super::log::{BatchSpec, KeyRecord};
@@ -37,6 +38,8 @@ pub struct Engine {
     pub(super) queue: EventQueue,
     pub(super) digest: Digest,
     pub(super) events_processed: u64,
+    /// Events processed, by kind (indexed as `EVENT_KINDS`): where the work comes from.
+    events_by_kind: [u64; EVENT_KINDS.len()],
     /// Bumped whenever something a person can see changes; `step()` runs until it moves.
     pub(super) visible_changes: u64,
     pub(super) brokers: BTreeMap<BrokerId, Broker>,
@@ -51,6 +54,8 @@ pub struct Engine {
     pub(super) controller: Controller,
     pub(super) maintenance: MaintenanceConfig,
     pub(super) periodic: PeriodicChains,
+    /// Each follower broker's fetch session with each leader broker it replicates from, by (follower, leader).
+    pub(super) fetch_sessions: BTreeMap<(BrokerId, BrokerId), FetchSession>,
 }
 
 impl Engine {
@@ -63,6 +68,7 @@ impl Engine {
             queue: EventQueue::default(),
             digest: Digest::default(),
             events_processed: 0,
+            events_by_kind: [0; EVENT_KINDS.len()],
             visible_changes: 0,
             brokers: s.cluster.brokers.iter().map(|b| (b.id, Broker::new(b.id, b.rack.clone()))).collect(),
             replication: ReplicationConfig {
@@ -82,6 +88,7 @@ impl Engine {
                 cleaner_backoff_ms: s.cluster.log_cleaner_backoff_ms,
             },
             periodic: PeriodicChains::default(),
+            fetch_sessions: BTreeMap::new(),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -147,12 +154,10 @@ impl Engine {
         for partition in &mut partitions {
             partition.unclean_leader_election = spec.unclean_leader_election_enable;
         }
-        for (p, partition) in partitions.iter().enumerate() {
-            for follower in partition.followers() {
-                let at = PartitionRef { topic, partition: p as u32 };
-                self.queue.schedule(self.now, Event::FollowerFetch { at, follower, generation: 0 });
-            }
-        }
+        let followers: Vec<(PartitionRef, BrokerId)> = (0u32..)
+            .zip(&partitions)
+            .flat_map(|(partition, p)| p.followers().map(move |f| (PartitionRef { topic, partition }, f)))
+            .collect();
         self.narration.push(
             self.now,
             format!(
@@ -162,6 +167,9 @@ impl Engine {
         );
         self.topic_catalog.push((spec.name.clone(), partitions.len() as u32));
         self.topics.push(Topic { name: spec.name.clone(), spec: spec.clone(), partitions });
+        for (at, follower) in followers {
+            self.join_fetch_session(at, follower, self.now);
+        }
     }
 
     fn place_replicas(&mut self, spec: &TopicSpec) -> Vec<Vec<BrokerId>> {
@@ -207,6 +215,11 @@ impl Engine {
 
     pub fn events_processed(&self) -> u64 {
         self.events_processed
+    }
+
+    /// Events processed so far by kind, e.g. `("follower_fetch", 1234)`, in a fixed order.
+    pub fn events_by_kind(&self) -> Vec<(&'static str, u64)> {
+        EVENT_KINDS.iter().copied().zip(self.events_by_kind).collect()
     }
 
     /// Events scheduled and not yet processed (the soak run watches that this stays bounded).
@@ -304,6 +317,7 @@ impl Engine {
     fn process(&mut self, at: Millis, event: Event) {
         self.now = at;
         self.events_processed += 1;
+        self.events_by_kind[event.kind()] += 1;
         self.digest.word(at);
         event.digest(&mut self.digest);
         match event {
@@ -313,7 +327,7 @@ impl Engine {
             Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys } => {
                 self.on_produce_arrives(from, to, leader, (records, bytes, keys), acks, timeout_ms)
             }
-            Event::FollowerFetch { at, follower, generation } => self.on_follower_fetch(at, follower, generation),
+            Event::FetchSession { follower, leader, generation } => self.on_fetch_session(follower, leader, generation),
             Event::Group { group, event } => self.with_group(group, |g, ctx| g.handle(event, ctx)),
             Event::IsrExpiration { broker } => self.on_isr_expiration(broker),
             Event::BrokerSessionExpiry { broker, incarnation } => self.on_session_expiry(broker, incarnation),
@@ -422,16 +436,84 @@ impl Engine {
         for response in responses {
             self.respond(response);
         }
-        for (follower, generation) in woken {
-            let delay = self.brokers.get(&follower).map_or(0, |b| b.extra_fetch_delay_ms);
-            self.queue.schedule(now + delay, Event::FollowerFetch { at, follower, generation });
+        for follower in woken {
+            self.wake_fetch_session(follower, at);
         }
     }
 
-    fn on_follower_fetch(&mut self, at: PartitionRef, follower: BrokerId, generation: u64) {
-        if self.partition(at).fetch_generation(follower) != generation || !self.broker_up(follower) {
-            return; // a superseded fetch loop, or the follower's broker is down (its loop restarts with it)
+    /// New data (or a new HW) at a leader completes the long poll of `follower`'s session with it:
+    /// the session fetches now (after the follower's extra delay). A session busy fetching right now
+    /// fetches again at once instead of parking; a session with a fetch already on its way is left be.
+    fn wake_fetch_session(&mut self, follower: BrokerId, at: PartitionRef) {
+        let Some(leader) = self.partition(at).leader else { return };
+        let delay = self.brokers.get(&follower).map_or(0, |b| b.extra_fetch_delay_ms);
+        let when = self.now + delay;
+        let Some(session) = self.fetch_sessions.get_mut(&(follower, leader)) else { return };
+        if session.next_at.is_none() {
+            session.woken = true;
+        } else if session.parked
+            && let Some(generation) = session.fetch_at(when, false)
+        {
+            self.queue.schedule(when, Event::FetchSession { follower, leader, generation });
         }
+    }
+
+    /// Put partition `at` into the fetch session of `follower` with its current leader, and make that
+    /// session fetch no later than `when`.
+    pub(super) fn join_fetch_session(&mut self, at: PartitionRef, follower: BrokerId, when: Millis) {
+        let Some(leader) = self.partition(at).leader.filter(|&l| l != follower) else { return };
+        let session = self.fetch_sessions.entry((follower, leader)).or_default();
+        session.partitions.insert(at);
+        if let Some(generation) = session.fetch_at(when, false) {
+            self.queue.schedule(when, Event::FetchSession { follower, leader, generation });
+        }
+    }
+
+    /// One fetch of a session: every partition the follower still replicates from this leader, one
+    /// after the other (`Partition::follower_fetch` each); then the next fetch after a round trip if
+    /// any returned data, at once if woken meanwhile, else a long poll of `replica.fetch.wait.max.ms`.
+    fn on_fetch_session(&mut self, follower: BrokerId, leader: BrokerId, generation: u64) {
+        let follower_up = self.broker_up(follower);
+        let Some(session) = self.fetch_sessions.get_mut(&(follower, leader)) else { return };
+        if session.generation != generation {
+            return; // superseded by a restart or a wake-up
+        }
+        session.next_at = None;
+        session.parked = false;
+        session.woken = false;
+        if !follower_up {
+            return; // the follower's broker is down: its sessions restart with it
+        }
+        let mut partitions = std::mem::take(&mut session.partitions);
+        partitions.retain(|&at| self.partition(at).fetched_by(follower, leader));
+        let mut progressed = false;
+        for &at in &partitions {
+            progressed |= self.fetch_partition(at, follower) == FetchResult::Progressed;
+        }
+        let session = self.fetch_sessions.get_mut(&(follower, leader)).expect("sessions are never removed");
+        let empty = partitions.is_empty();
+        // Partitions joined while fetching (a restart) stay in the session.
+        session.partitions.extend(partitions);
+        if empty && session.partitions.is_empty() {
+            return; // nothing left to fetch from this leader: the session stops until a partition joins
+        }
+        let latency = self.replication.network_latency_ms.max(1);
+        let delay = self.brokers.get(&follower).map_or(0, |b| b.extra_fetch_delay_ms);
+        let (when, parked) = if progressed {
+            (self.now + 2 * latency + delay, false)
+        } else if session.woken {
+            (self.now + delay, false)
+        } else {
+            (self.now + self.replication.replica_fetch_wait_max_ms + delay, true)
+        };
+        session.woken = false;
+        if let Some(generation) = session.fetch_at(when, parked) {
+            self.queue.schedule(when, Event::FetchSession { follower, leader, generation });
+        }
+    }
+
+    /// The follower's fetch of one partition within its session (the unit of a session's work).
+    fn fetch_partition(&mut self, at: PartitionRef, follower: BrokerId) -> FetchResult {
         let leader_up = self.partition(at).leader.is_some_and(|l| self.broker_up(l));
         let now = self.now;
         let hw_before = self.partition(at).high_watermark();
@@ -455,18 +537,9 @@ impl Engine {
         if let Some(change) = outcome.isr_change {
             self.narrate_isr_change(at, change);
         }
-        let result = outcome.result;
-        let latency = self.replication.network_latency_ms.max(1);
-        let delay = self.brokers.get(&follower).map_or(0, |b| b.extra_fetch_delay_ms);
-        let next = delay
-            + match result {
-                FetchResult::Progressed => {
-                    self.visible_changes += 1;
-                    now + 2 * latency
-                }
-                FetchResult::Parked | FetchResult::Unavailable => now + self.replication.replica_fetch_wait_max_ms,
-            };
-        self.queue.schedule(next, Event::FollowerFetch { at, follower, generation });
+        if outcome.result == FetchResult::Progressed {
+            self.visible_changes += 1;
+        }
         if self.partition(at).high_watermark() != hw_before {
             self.visible_changes += 1;
             self.after_leader_progress(at);
@@ -474,6 +547,7 @@ impl Engine {
             let responses = self.partition_mut(at).settle_pending_acks(now);
             responses.into_iter().for_each(|r| self.respond(r));
         }
+        outcome.result
     }
 
     fn on_isr_expiration(&mut self, broker: BrokerId) {

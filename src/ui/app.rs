@@ -258,6 +258,7 @@ pub fn app() -> Html {
         };
     }
     let producer_keys = Rc::new(live.borrow().producer_keys());
+    let (producer_template, group_template) = live.borrow().templates();
     let detail = match &*selection {
         Selection::Partition { topic, partition } => live.borrow().partition_detail(topic, *partition).map(Rc::new),
         _ => None,
@@ -293,7 +294,8 @@ pub fn app() -> Html {
                         on_perform={on_perform.clone()} on_close={on_close.clone()} outcome={(*outcome).clone()} {detail} />
                     <NarrationPanel lines={f.lines.clone()} snapshot={f.snapshot.clone()} {on_highlight} />
                     <MetricsPanel snapshot={f.snapshot.clone()} history={f.metrics.clone()} />
-                    <ClusterPanel snapshot={f.snapshot.clone()} on_perform={perform.clone()} />
+                    <ClusterPanel snapshot={f.snapshot.clone()} on_perform={perform.clone()}
+                        {producer_template} {group_template} />
                     <ConfigPanel snapshot={f.snapshot.clone()} topics={f.topics.clone()} producer_keys={producer_keys} on_perform={perform.clone()} />
                 </aside>
             </main>

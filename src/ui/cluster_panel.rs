@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::config::ConfigField;
 use crate::engine::command::Command;
 use crate::engine::snapshot::Snapshot;
-use crate::scenario::model::{CleanupPolicySpec, Placement, defaults};
+use crate::scenario::model::{CleanupPolicySpec, GroupSpec, MemberSpec, Placement, ProducerSpec, defaults};
 use crate::scenario::{TopicSpec, limits};
 
 /// A topic with Kafka's default configs (what `kafka-topics.sh --create` gives without `--config`).
@@ -53,9 +53,28 @@ pub fn parse_count<T: std::str::FromStr + PartialOrd + From<u8> + std::fmt::Disp
     Ok(n)
 }
 
+/// A new producer like `template` (the scenario's first), named `Producer <n>`, writing to the same topic.
+pub fn new_producer(template: &ProducerSpec, snapshot: &Snapshot) -> ProducerSpec {
+    let n = snapshot.producers.len() + 1;
+    ProducerSpec { name: format!("Producer {n}"), ..template.clone() }
+}
+
+/// A new consumer group like `template` (the scenario's first), named `group-<n>`, with one member: a second
+/// group reads every record again, at its own offsets.
+pub fn new_group(template: &GroupSpec, snapshot: &Snapshot) -> GroupSpec {
+    let name = format!("group-{}", snapshot.groups.len() + 1);
+    let members = vec![MemberSpec { client_id: format!("{name}-1"), instance_id: None }];
+    GroupSpec { name, members, ..template.clone() }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ClusterPanelProps {
     pub snapshot: Rc<Snapshot>,
+    /// Templates for "Add producer" and "Add group" (the scenario's first producer and group).
+    #[prop_or_default]
+    pub producer_template: Option<ProducerSpec>,
+    #[prop_or_default]
+    pub group_template: Option<GroupSpec>,
     pub on_perform: Callback<Command, Result<(), String>>,
 }
 
@@ -75,6 +94,20 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
             run(Command::AddBroker { broker: id, rack: None }, format!("broker {id} added"))
         })
     };
+    let add_producer = props.producer_template.as_ref().map(|t| {
+        let (run, spec) = (run.clone(), new_producer(t, s));
+        Callback::from(move |_: MouseEvent| {
+            let done = format!("{} started", spec.name);
+            run(Command::AddProducer { spec: Box::new(spec.clone()) }, done)
+        })
+    });
+    let add_group = props.group_template.as_ref().map(|t| {
+        let (run, spec) = (run.clone(), new_group(t, s));
+        Callback::from(move |_: MouseEvent| {
+            let done = format!("group {} started", spec.name);
+            run(Command::AddGroup { spec: Box::new(spec.clone()) }, done)
+        })
+    });
     let elect = {
         let run = run.clone();
         Callback::from(move |_: MouseEvent| {
@@ -88,6 +121,12 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
                 <button type="button" onclick={add_broker} title="A new broker registers with the controller; it hosts nothing until a topic is created or reassigned onto it">
                     { format!("Add broker {}", next_broker_id(s)) }
                 </button>
+                if let Some(onclick) = add_producer {
+                    <button type="button" {onclick} title="Start another producer like the first one, writing to the same topic">{ "Add producer" }</button>
+                }
+                if let Some(onclick) = add_group {
+                    <button type="button" {onclick} title="Start another consumer group: it reads every record again, at its own committed offsets">{ "Add group" }</button>
+                }
                 <button type="button" onclick={elect} title="kafka-leader-election --election-type preferred: leadership back to each partition's first replica where it is in sync">
                     { "Preferred leader election" }
                 </button>
@@ -178,6 +217,18 @@ fn create_topic(props: &CreateTopicProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_producers_and_groups_get_fresh_names() {
+        let scenario = crate::ui::default_valid_scenario();
+        let snapshot = crate::engine::sim::Engine::new(&scenario).snapshot();
+        let p = new_producer(&scenario.get().producers[0], &snapshot);
+        assert_eq!((p.name.as_str(), p.topic.as_str()), ("Producer 2", "orders"));
+        let g = new_group(&scenario.get().groups[0], &snapshot);
+        assert_eq!(g.name, "group-2");
+        assert_eq!(g.members.len(), 1);
+        assert_eq!(g.members[0].client_id, "group-2-1");
+    }
 
     #[test]
     fn counts_are_parsed_like_the_tools() {

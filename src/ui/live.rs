@@ -12,6 +12,32 @@ use crate::engine::trace::Narration;
 use crate::scenario::{TopicSpec, ValidScenario};
 use crate::session::{PerformError, Session};
 
+/// What the diagram shows of the cluster's state, as the DOM contract exposes it: each broker's state and
+/// role, each replica's role, ISR membership, LEO and HW, each member's assignment and lag.
+pub fn cluster_state(s: &Snapshot) -> Vec<String> {
+    let brokers = s.brokers.iter().map(|b| format!("b{}:{}:{}", b.id, b.up, b.controller));
+    let replicas = s.brokers.iter().flat_map(|b| &b.replicas).map(|r| {
+        format!(
+            "r{}:{}-{}:{}:{}:{}:{}",
+            r.broker,
+            r.topic,
+            r.partition,
+            r.role.name(),
+            r.in_sync,
+            r.log_end_offset,
+            r.high_watermark
+        )
+    });
+    let members = s.groups.iter().flat_map(|g| &g.members).map(|m| {
+        let assigned: Vec<String> = m.partitions.iter().map(|p| format!("{}-{}", p.topic, p.partition)).collect();
+        format!("m{}:{}:{}", m.member_id, assigned.join(","), m.lag)
+    });
+    brokers.chain(replicas).chain(members).collect()
+}
+
+/// Session steps one UI step may take looking for a change of the cluster's state.
+pub const STEP_TRIES: usize = 100;
+
 pub struct Live {
     session: Session,
     metrics: Rc<MetricsHistory>,
@@ -77,6 +103,12 @@ impl Live {
         scenario.producers.iter().map(|p| p.keys.clone()).chain(added).collect()
     }
 
+    /// A template for a new producer or group: the scenario's first one, as declared.
+    pub fn templates(&self) -> (Option<crate::scenario::ProducerSpec>, Option<crate::scenario::GroupSpec>) {
+        let scenario = self.session.scenario();
+        (scenario.producers.first().cloned(), scenario.groups.first().cloned())
+    }
+
     /// The inspector's detail of one partition: segments, epoch caches. Built on demand, not every frame.
     pub fn partition_detail(&self, topic: &str, partition: u32) -> Option<PartitionDetail> {
         self.session.engine().partition_detail(topic, partition)
@@ -88,9 +120,21 @@ impl Live {
         self.refresh();
     }
 
-    /// One visible step (paused). False when nothing is left to happen.
+    /// One step (paused): run the session's visible steps until the cluster's drawn state (`cluster_state`)
+    /// changes, so a step never shows only a record
+    /// starting to move. At most `STEP_TRIES` session steps. False when nothing is left to happen.
     pub fn step(&mut self) -> bool {
-        let moved = self.session.step();
+        let before = self.session.snapshot();
+        let mut moved = false;
+        for _ in 0..STEP_TRIES {
+            if !self.session.step() {
+                break;
+            }
+            moved = true;
+            if cluster_state(&self.session.snapshot()) != cluster_state(&before) {
+                break;
+            }
+        }
         self.refresh();
         moved
     }
@@ -179,11 +223,20 @@ mod tests {
     }
 
     #[test]
-    fn a_step_shows_one_visible_change_and_samples_nothing_twice() {
+    fn every_step_changes_the_drawn_cluster_state() {
         let mut live = Live::new(default_valid_scenario());
-        let before = live.snapshot();
-        assert!(live.step(), "the default scenario always has something next");
-        assert_ne!(live.snapshot(), before);
+        live.advance_by(2_000);
+        for _ in 0..40 {
+            let before = live.snapshot();
+            assert!(live.step(), "the default scenario always has something next");
+            let after = live.snapshot();
+            assert_ne!(
+                cluster_state(&after),
+                cluster_state(&before),
+                "a step at {} changes the drawn state",
+                before.time
+            );
+        }
         assert_eq!(live.horizon(), live.now(), "stepping extends the timeline");
     }
 

@@ -119,8 +119,10 @@ describe('interacting with the cluster', () => {
     await setSpeed(page, 10);
     await pollUntil(() => virtualTime(page), (t) => t > 15_000, { timeout: TIMEOUT, what: 'virtual time past 15 s' });
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    const lateHw = await leaderHwSum(page);
-    const lateTime = await virtualTime(page);
+    await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    // Read time and HW of one paused moment (a frame already under way when Pause was pressed may still land).
+    const moment = async () => ({ t: await virtualTime(page), hw: await leaderHwSum(page), t2: await virtualTime(page) });
+    const { t: lateTime, hw: lateHw } = await pollUntil(moment, (m) => m.t === m.t2, { what: 'a settled paused moment' });
     const scrub = (t) =>
       page.$eval(
         'input[aria-label=Timeline]',

@@ -105,6 +105,8 @@ struct Part {
 struct Wire {
     node: BrokerId,
     outstanding: u32,
+    /// When `request.timeout.ms` runs out for this request (set once it is sent).
+    request_deadline: Option<Millis>,
 }
 
 /// The producer's unanswered requests (`NetworkClient.inFlightRequests` and `Sender.inFlightBatches`).
@@ -119,6 +121,8 @@ pub struct InFlight {
     per_node: BTreeMap<BrokerId, u32>,
     /// (delivery deadline, part) of every in-flight batch, to expire them in deadline order.
     deadlines: BTreeSet<(Millis, u64)>,
+    /// (request deadline, wire) of every unanswered request: one timer for all of them, not one event each.
+    request_deadlines: BTreeSet<(Millis, u64)>,
     next_part: u64,
     next_wire: u64,
     records: u64,
@@ -158,7 +162,7 @@ impl InFlight {
     pub fn open_wire(&mut self, node: BrokerId) -> u64 {
         let wire = self.next_wire;
         self.next_wire += 1;
-        self.wires.insert(wire, Wire { node, outstanding: 0 });
+        self.wires.insert(wire, Wire { node, outstanding: 0, request_deadline: None });
         wire
     }
 
@@ -211,6 +215,24 @@ impl InFlight {
         }
     }
 
+    /// Request `wire` was sent: it times out at `deadline` unless every part is answered first.
+    pub fn arm_request_timeout(&mut self, wire: u64, deadline: Millis) {
+        if let Some(w) = self.wires.get_mut(&wire) {
+            w.request_deadline = Some(deadline);
+            self.request_deadlines.insert((deadline, wire));
+        }
+    }
+
+    /// When the earliest unanswered request times out.
+    pub fn earliest_request_deadline(&self) -> Option<Millis> {
+        self.request_deadlines.first().map(|(at, _)| *at)
+    }
+
+    /// Unanswered requests whose `request.timeout.ms` has run out by `now`, oldest first.
+    pub fn timed_out_wires(&self, now: Millis) -> Vec<u64> {
+        self.request_deadlines.iter().take_while(|(at, _)| *at <= now).map(|(_, wire)| *wire).collect()
+    }
+
     /// Whether request `wire` still waits for an answer.
     pub fn wire_open(&self, wire: u64) -> bool {
         self.wires.contains_key(&wire)
@@ -248,6 +270,9 @@ impl InFlight {
             return;
         }
         let node = w.node;
+        if let Some(deadline) = w.request_deadline {
+            self.request_deadlines.remove(&(deadline, wire));
+        }
         self.wires.remove(&wire);
         if let Some(count) = self.per_node.get_mut(&node) {
             *count -= 1;

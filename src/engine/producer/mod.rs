@@ -50,8 +50,10 @@ pub enum ProducerEvent {
     /// The sender wakes up: a batch's linger or backoff ran out, a delivery deadline came, or a
     /// response freed an in-flight slot.
     Wake,
-    /// `request.timeout.ms` after request `wire` was sent: if unanswered, it is given up.
-    RequestTimeout { wire: u64 },
+    /// The earliest unanswered request's `request.timeout.ms` runs out: every request past its deadline is
+    /// given up. One pending check per producer (Kafka's sender checks on each loop), so a million requests
+    /// a second do not leave a million timers queued.
+    RequestTimeoutCheck,
 }
 
 impl ProducerEvent {
@@ -60,7 +62,7 @@ impl ProducerEvent {
         match self {
             ProducerEvent::Tick => [1, 0],
             ProducerEvent::Wake => [2, 0],
-            ProducerEvent::RequestTimeout { wire } => [3, *wire],
+            ProducerEvent::RequestTimeoutCheck => [3, 0],
         }
     }
 }
@@ -171,6 +173,8 @@ pub struct Producer {
     in_flight: InFlight,
     /// Fractional records owed from earlier ticks, so any rate is honoured exactly over time.
     credit: f64,
+    /// When the one pending `RequestTimeoutCheck` fires, if one is scheduled.
+    request_check_at: Option<Millis>,
     /// Times at which a `Wake` is already scheduled, so wake-ups are not scheduled twice.
     pending_wakes: BTreeSet<Millis>,
     /// The topic's `cleanup.policy` includes `compact`: batches carry their records' key ids.
@@ -202,6 +206,7 @@ impl Producer {
             in_flight: InFlight::default(),
             credit: 0.0,
             pending_wakes: BTreeSet::new(),
+            request_check_at: None,
             compacted,
             tombstone_share_percent: spec.tombstone_share_percent,
             drain_index: 0,
@@ -290,13 +295,21 @@ impl Producer {
                 self.pending_wakes.remove(&ctx.now);
                 self.run_sender(ctx);
             }
-            ProducerEvent::RequestTimeout { wire } => {
-                if self.in_flight.wire_open(wire) {
-                    for batch in self.in_flight.time_out_wire(wire) {
+            ProducerEvent::RequestTimeoutCheck => {
+                if self.request_check_at != Some(ctx.now) {
+                    return; // superseded by an earlier check that re-armed the timer
+                }
+                self.request_check_at = None;
+                let timed_out = self.in_flight.timed_out_wires(ctx.now);
+                for wire in &timed_out {
+                    for batch in self.in_flight.time_out_wire(*wire) {
                         self.settle(batch, Err(ProduceError::RequestTimedOut), ctx);
                     }
+                }
+                if !timed_out.is_empty() {
                     self.run_sender(ctx);
                 }
+                self.arm_request_check(ctx);
             }
         }
     }
@@ -536,12 +549,22 @@ impl Producer {
         match wire {
             Some(wire) if parts == 0 => self.in_flight.discard_wire(wire),
             Some(wire) => {
-                let at = ctx.now + self.config.request_timeout_ms;
-                ctx.schedule.push((at, ProducerEvent::RequestTimeout { wire }));
+                self.in_flight.arm_request_timeout(wire, ctx.now + self.config.request_timeout_ms);
+                self.arm_request_check(ctx);
             }
             None => {}
         }
         parts > 0
+    }
+
+    /// Make sure a check is scheduled for the earliest unanswered request's deadline. A check already due
+    /// earlier stays; when it fires it re-arms for whatever is then the earliest.
+    fn arm_request_check(&mut self, ctx: &mut ProducerContext) {
+        let Some(first) = self.in_flight.earliest_request_deadline() else { return };
+        if self.request_check_at.is_none_or(|at| first < at) {
+            self.request_check_at = Some(first);
+            ctx.schedule.push((first, ProducerEvent::RequestTimeoutCheck));
+        }
     }
 
     /// Put one batch on the network to `leader`, as part of request `wire` (none for acks=0).
