@@ -172,8 +172,16 @@ fn the_gallery_lists_every_preset_with_its_caption() {
     for (item, preset) in items.iter().zip(&all) {
         assert_eq!(item.value().attr("data-preset"), Some(preset.id));
         assert_eq!(text(&item.select(&Selector::parse("button").unwrap()).next().unwrap()), preset.title);
-        assert_eq!(text(&item.select(&Selector::parse(".preset-caption").unwrap()).next().unwrap()), preset.caption);
+        assert_eq!(
+            text(&item.select(&Selector::parse(".preset-caption").unwrap()).next().unwrap()),
+            preset.caption.replace('`', ""),
+            "backticked names render as <code>"
+        );
     }
+    assert!(
+        select(&doc, ".preset-caption code").iter().any(|c| text(c) == "user-42"),
+        "the hot-partition caption shows `user-42` as code, not in backticks"
+    );
     assert_eq!(select(&doc, "li.preset.current").len(), 1);
     assert_eq!(select(&doc, "li.preset.current")[0].value().attr("data-preset"), Some("hot-partition"));
     let closed =
@@ -189,7 +197,10 @@ fn guided_steps_are_a_checklist_with_buttons_for_actions() {
         let steps = select(&doc, "li.guided-step");
         assert_eq!(steps.len(), preset.steps.len(), "{}", preset.id);
         for (n, (li, step)) in steps.iter().zip(&preset.steps).enumerate() {
-            assert_eq!(text(&li.select(&Selector::parse("label").unwrap()).next().unwrap()), step.text);
+            assert_eq!(
+                text(&li.select(&Selector::parse("label").unwrap()).next().unwrap()),
+                step.text.replace('`', "")
+            );
             assert_eq!(li.select(&Selector::parse("input[type=checkbox]").unwrap()).count(), 1);
             let button: Vec<_> = li.select(&Selector::parse("button").unwrap()).collect();
             assert_eq!(button.len(), usize::from(step.action.is_some()), "{} step {n}", preset.id);

@@ -30,7 +30,7 @@ pub fn embed_view(props: &EmbedViewProps) -> Html {
             </div>
             <footer class="embed-bar">
                 <button type="button" class="primary" onclick={toggle} aria-label={label}>{ label }</button>
-                <p class="embed-caption">{ props.caption.clone() }</p>
+                <p class="embed-caption">{ super::gallery::inline_code(&props.caption) }</p>
                 <a class="embed-open" href={props.open_href.clone()} target="_blank" rel="noopener">{ "Open in kafkaviz" }</a>
             </footer>
         </div>

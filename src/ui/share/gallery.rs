@@ -36,7 +36,7 @@ pub fn gallery_menu(props: &GalleryMenuProps) -> Html {
         html! {
             <li class={classes!("preset", current.then_some("current"))} data-preset={id}>
                 <button type="button" {onclick} aria-current={current.then_some("true")}>{ preset.title }</button>
-                <p class="preset-caption">{ preset.caption }</p>
+                <p class="preset-caption">{ inline_code(preset.caption) }</p>
             </li>
         }
     };
@@ -94,7 +94,7 @@ pub fn guided_steps(props: &GuidedStepsProps) -> Html {
         html! {
             <li class={classes!("guided-step", is_done.then_some("done"))} data-step={n.to_string()}>
                 <input type="checkbox" id={id.clone()} checked={is_done} onchange={tick} />
-                <label for={id}>{ step.text }</label>
+                <label for={id}>{ inline_code(step.text) }</label>
                 if let Some(onclick) = act {
                     <button type="button" {onclick} aria-label={format!("Do step {}", n + 1)}>{ "Do it" }</button>
                 }
@@ -107,8 +107,25 @@ pub fn guided_steps(props: &GuidedStepsProps) -> Html {
     html! {
         <section class="panel guided" aria-labelledby="guided-title" data-guided={preset.id}>
             <h2 id="guided-title">{ preset.title }</h2>
-            <p class="preset-caption">{ preset.caption }</p>
+            <p class="preset-caption">{ inline_code(preset.caption) }</p>
             <ol class="guided-steps">{ for preset.steps.iter().enumerate().map(step) }</ol>
         </section>
     }
+}
+
+/// Preset texts mark names with backticks (`user-42`), as Markdown does: those spans become `<code>` so the
+/// page shows names, not backticks. An unmatched backtick is shown as written.
+pub fn inline_code(text: &str) -> Html {
+    let parts: Vec<&str> = text.split('`').collect();
+    if parts.len().is_multiple_of(2) {
+        return html! { { text.to_string() } };
+    }
+    let pieces = parts.iter().enumerate().map(|(i, part)| {
+        if i % 2 == 1 {
+            html! { <code>{ part.to_string() }</code> }
+        } else {
+            html! { { part.to_string() } }
+        }
+    });
+    html! { <>{ for pieces }</> }
 }
