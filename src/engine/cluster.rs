@@ -466,6 +466,13 @@ impl Partition {
     }
 
     /// Remember that offsets `range` were acknowledged, merging with the previous range when contiguous.
+    /// Forget acknowledged ranges wholly below the leader's log start offset: retention deleted them on
+    /// purpose, they can no longer count as lost, and keeping them would grow the ledger without bound.
+    pub fn forget_acked_below_log_start(&mut self) {
+        let Some(log_start) = self.leader_replica().map(|r| r.log.log_start_offset()) else { return };
+        self.acked.retain(|range| range.last >= log_start);
+    }
+
     fn record_acked(&mut self, range: AckedRange) {
         if let Some(last) = self.acked.last_mut().filter(|l| l.epoch == range.epoch && l.last + 1 == range.first) {
             last.last = range.last;

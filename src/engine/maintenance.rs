@@ -81,6 +81,7 @@ impl Engine {
                 let Some(replica) = partition.replica_logs.get_mut(&broker) else { continue };
                 let deleted = replica.log.apply_retention(now, replica.high_watermark).total();
                 if deleted.segments > 0 && leads {
+                    partition.forget_acked_below_log_start();
                     summary.add(tp, deleted.segments, deleted.records);
                 }
             }
