@@ -4,6 +4,7 @@
 //! `log/compaction.rs`; this module decides when they run, on which replicas, and says what they did.
 
 use super::admin::Periodic;
+use super::cluster::Partition;
 use super::events::Event;
 use super::log::{CleanupPolicy, LogConfig};
 use super::sim::Engine;
@@ -73,28 +74,25 @@ impl Engine {
         }
         let now = self.now;
         if self.broker_up(broker) {
-            let mut summary = PassSummary::default();
-            for at in self.each_partition() {
-                let partition = self.partition_mut(at);
-                let leads = partition.leader == Some(broker);
-                let tp = partition.tp.to_string();
-                let Some(replica) = partition.replica_logs.get_mut(&broker) else { continue };
+            let summary = self.maintain_replicas(broker, |partition| {
+                let replica = partition.replica_logs.get_mut(&broker)?;
                 let deleted = replica.log.apply_retention(now, replica.high_watermark).total();
-                if deleted.segments > 0 && leads {
-                    partition.forget_acked_below_log_start();
-                    summary.add(tp, deleted.segments, deleted.records);
+                if deleted.segments == 0 {
+                    return None;
                 }
-            }
-            if !summary.partitions.is_empty() {
-                let text = format!(
+                if partition.leader == Some(broker) {
+                    partition.forget_acked_below_log_start();
+                }
+                Some((deleted.segments, deleted.records))
+            });
+            self.narrate_pass(&summary, |s| {
+                format!(
                     "broker {broker}: retention deleted {} segment(s), {} records, from {}",
-                    summary.segments,
-                    summary.records,
-                    summary.partition_list()
-                );
-                self.narration.push(now, text);
-                self.visible_changes += 1;
-            }
+                    s.segments,
+                    s.records,
+                    s.partition_list()
+                )
+            });
         }
         let next = now + self.maintenance.retention_check_interval_ms;
         self.queue.schedule(next, Event::LogRetention { broker });
@@ -111,35 +109,55 @@ impl Engine {
         }
         let now = self.now;
         if self.broker_up(broker) {
-            let mut summary = PassSummary::default();
-            for at in self.each_partition() {
-                let partition = self.partition_mut(at);
-                let leads = partition.leader == Some(broker);
-                let tp = partition.tp.to_string();
-                let Some(replica) = partition.replica_logs.get_mut(&broker) else { continue };
+            let summary = self.maintain_replicas(broker, |partition| {
+                let replica = partition.replica_logs.get_mut(&broker)?;
                 if !replica.log.config().cleanup_policy.compacts()
                     || !replica.log.needs_cleaning(now, replica.high_watermark)
                 {
-                    continue;
+                    return None;
                 }
                 let cleaned = replica.log.clean(now, replica.high_watermark);
                 let removed = cleaned.records_removed + cleaned.tombstones_removed;
-                if cleaned.ran && leads && removed > 0 {
-                    summary.add(tp, cleaned.segments_before.saturating_sub(cleaned.segments_after), removed);
-                }
-            }
-            if !summary.partitions.is_empty() {
-                let text = format!(
+                (cleaned.ran && removed > 0)
+                    .then(|| (cleaned.segments_before.saturating_sub(cleaned.segments_after), removed))
+            });
+            self.narrate_pass(&summary, |s| {
+                format!(
                     "broker {broker}: log cleaner compacted {}, removing {} superseded records and tombstones",
-                    summary.partition_list(),
-                    summary.records
-                );
-                self.narration.push(now, text);
-                self.visible_changes += 1;
-            }
+                    s.partition_list(),
+                    s.records
+                )
+            });
         }
         let next = now + self.maintenance.cleaner_backoff_ms;
         self.queue.schedule(next, Event::LogCleaner { broker });
+    }
+
+    /// Run `work` on every partition with a replica on `broker`; `work` returns the (segments, records) it
+    /// removed, if any. The summary counts only the partitions the broker leads (what a person follows),
+    /// and names a partition only when something happened to it.
+    fn maintain_replicas(
+        &mut self,
+        broker: BrokerId,
+        mut work: impl FnMut(&mut Partition) -> Option<(usize, u64)>,
+    ) -> PassSummary {
+        let mut summary = PassSummary::default();
+        for at in self.each_partition() {
+            let partition = self.partition_mut(at);
+            if let Some((segments, records)) = work(partition).filter(|_| partition.leader == Some(broker)) {
+                summary.add(partition.tp.to_string(), segments, records);
+            }
+        }
+        summary
+    }
+
+    /// One narration line for a maintenance pass that did something to the broker's leader logs.
+    fn narrate_pass(&mut self, summary: &PassSummary, text: impl FnOnce(&PassSummary) -> String) {
+        if summary.partitions.is_empty() {
+            return;
+        }
+        self.narration.push(self.now, text(summary));
+        self.visible_changes += 1;
     }
 }
 
