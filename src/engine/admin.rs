@@ -50,6 +50,19 @@ fn refused(why: impl Into<String>) -> CommandError {
 }
 
 impl Engine {
+    /// Brokers that are running and registered with the controller: the ones new replicas may go to.
+    pub(super) fn unfenced_brokers(&self) -> BTreeSet<BrokerId> {
+        self.brokers.values().filter(|b| b.up && !b.fenced).map(|b| b.id).collect()
+    }
+
+    /// Every broker as the replica placer sees it: a stopped or fenced broker takes no new replicas.
+    pub(super) fn placement_brokers(&self) -> Vec<placement::BrokerInfo> {
+        self.brokers
+            .values()
+            .map(|b| placement::BrokerInfo { id: b.id, rack: b.rack.clone(), fenced: !b.up || b.fenced })
+            .collect()
+    }
+
     /// Start a broker's periodic chains that are not already running.
     pub(super) fn start_periodic(&mut self, broker: BrokerId) {
         let now = self.now;
@@ -142,7 +155,7 @@ impl Engine {
                 limits::PARTITIONS_TOTAL
             )));
         }
-        let unfenced: BTreeSet<BrokerId> = self.brokers.values().filter(|b| b.up && !b.fenced).map(|b| b.id).collect();
+        let unfenced = self.unfenced_brokers();
         validate_topic("topic", &spec, &unfenced).map_err(|e| refused(e.problem))?;
         if let Placement::Manual { replicas } = &spec.placement
             && let Some(missing) = replicas.iter().flatten().find(|b| !unfenced.contains(b))
@@ -195,7 +208,7 @@ impl Engine {
     /// when they catch up, which is what a person sees either way.
     pub(super) fn change_replication_factor(&mut self, topic: &str, target: u16) -> Result<(), CommandError> {
         let index = self.topics.iter().position(|t| t.name == topic).ok_or_else(|| unknown_topic(topic))?;
-        let unfenced: Vec<BrokerId> = self.brokers.values().filter(|b| b.up && !b.fenced).map(|b| b.id).collect();
+        let unfenced = self.unfenced_brokers();
         if target == 0 || target > limits::REPLICATION_FACTOR {
             return Err(refused(format!("replication factor {target} is outside 1..={}", limits::REPLICATION_FACTOR)));
         }
@@ -286,11 +299,7 @@ impl Engine {
                 limits::PARTITIONS_TOTAL
             )));
         }
-        let brokers: Vec<placement::BrokerInfo> = self
-            .brokers
-            .values()
-            .map(|b| placement::BrokerInfo { id: b.id, rack: b.rack.clone(), fenced: !b.up || b.fenced })
-            .collect();
+        let brokers = self.placement_brokers();
         let rf = self.topics[index].spec.replication_factor as i16;
         let assignment = placement::place_striped(&brokers, target - current, rf, &mut self.rng)
             .map_err(|e| refused(e.to_string()))?;

@@ -182,11 +182,7 @@ impl Engine {
                     .expect("validated: replication factor fits the brokers")
             }
             Placement::Striped => {
-                let brokers: Vec<placement::BrokerInfo> = self
-                    .brokers
-                    .values()
-                    .map(|b| placement::BrokerInfo { id: b.id, rack: b.rack.clone(), fenced: !b.up })
-                    .collect();
+                let brokers = self.placement_brokers();
                 placement::place_striped(&brokers, spec.partitions, rf, &mut self.rng)
                     .expect("validated: replication factor fits the brokers")
             }
