@@ -10,6 +10,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Assignment, AssignorKind, MemberSubscription, try_assign};
 use crate::engine::types::TopicPartition;
 
+/// Every assignor kind, in declaration order.
+pub(super) const ALL_KINDS: [AssignorKind; 6] = [
+    AssignorKind::Range,
+    AssignorKind::RoundRobin,
+    AssignorKind::Sticky,
+    AssignorKind::CooperativeSticky,
+    AssignorKind::Uniform,
+    AssignorKind::ServerRange,
+];
+
 /// `(topic, partition)` as written in the reference tables.
 pub(super) type Tp = (&'static str, u32);
 

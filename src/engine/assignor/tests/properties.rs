@@ -5,18 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 
-use super::{balance_violation, sticky_vectors::cooperative_until_stable};
+use super::{ALL_KINDS, balance_violation, sticky_vectors::cooperative_until_stable};
 use crate::engine::assignor::{Assignment, AssignorKind, MemberSubscription, assign, try_assign};
 use crate::engine::types::TopicPartition;
-
-const ALL_KINDS: [AssignorKind; 6] = [
-    AssignorKind::Range,
-    AssignorKind::RoundRobin,
-    AssignorKind::Sticky,
-    AssignorKind::CooperativeSticky,
-    AssignorKind::Uniform,
-    AssignorKind::ServerRange,
-];
 
 /// A random group. Half the groups are homogeneous (everyone subscribes to every topic), so the
 /// constrained sticky path and the homogeneous uniform builder get as much exercise as the general ones.

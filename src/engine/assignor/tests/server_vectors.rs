@@ -1,6 +1,6 @@
 //! kafka-reference §2.6: KIP-848 server-side assignors.
 
-use super::{member, run, set_of, topic_map, tps};
+use super::{ALL_KINDS, member, run, set_of, topic_map, tps};
 use crate::engine::assignor::{AssignorKind, MemberSubscription};
 
 fn owning_server(id: &str, topics: &[&str], owned: &[(&'static str, u32)]) -> MemberSubscription {
@@ -96,17 +96,7 @@ fn uniform_heterogeneous_keeps_balanced_ownership() {
 
 #[test]
 fn kinds_report_their_protocol() {
-    let names: Vec<&str> = [
-        AssignorKind::Range,
-        AssignorKind::RoundRobin,
-        AssignorKind::Sticky,
-        AssignorKind::CooperativeSticky,
-        AssignorKind::Uniform,
-        AssignorKind::ServerRange,
-    ]
-    .iter()
-    .map(AssignorKind::protocol_name)
-    .collect();
+    let names: Vec<&str> = ALL_KINDS.iter().map(AssignorKind::protocol_name).collect();
     assert_eq!(names, ["range", "roundrobin", "sticky", "cooperative-sticky", "uniform", "range"]);
     assert!(AssignorKind::CooperativeSticky.supports_cooperative());
     assert!(!AssignorKind::Sticky.supports_cooperative());
