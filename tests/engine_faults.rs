@@ -197,17 +197,23 @@ fn controller_quorum_fails_over_and_freezes_without_a_majority() {
     assert_eq!(partition(&e.snapshot(), 1).leader, Some(3), "the new controller fenced broker 2 and re-elected");
 }
 
-#[test]
-fn acks_one_loses_acknowledged_records_when_the_leader_dies_before_replication() {
-    let mut e = engine(busy_scenario(AcksSpec::One));
+/// Followers on brokers 1 and 3 lag five seconds behind (still inside replica.lag.time.max.ms, 30 s), then
+/// broker 2, leader of orders-1, crashes and the controller elects a new leader.
+fn leader_dies_ahead_of_slow_followers(acks: AcksSpec) -> Engine {
+    let mut e = engine(busy_scenario(acks));
     run_checked(&mut e, 2_000);
-    // Followers on brokers 1 and 3 lag five seconds behind, still inside replica.lag.time.max.ms (30 s).
     for broker in [1, 3] {
         e.apply(Command::SetBrokerFetchDelay { broker, extra_ms: 5_000 }).unwrap();
     }
     run_checked(&mut e, 6_000);
     stop(&mut e, 2, false);
     run_checked(&mut e, 6_000 + SESSION_TIMEOUT_MS + 1_000);
+    e
+}
+
+#[test]
+fn acks_one_loses_acknowledged_records_when_the_leader_dies_before_replication() {
+    let e = leader_dies_ahead_of_slow_followers(AcksSpec::One);
     let lost = e.lost_acknowledged_records();
     println!("acks=1: {lost} acknowledged records lost when broker 2 crashed");
     assert!(lost > 0, "leader 3 never received what broker 2 acknowledged alone");
@@ -216,14 +222,7 @@ fn acks_one_loses_acknowledged_records_when_the_leader_dies_before_replication()
 
 #[test]
 fn acks_all_with_the_same_schedule_loses_nothing() {
-    let mut e = engine(busy_scenario(AcksSpec::All));
-    run_checked(&mut e, 2_000);
-    for broker in [1, 3] {
-        e.apply(Command::SetBrokerFetchDelay { broker, extra_ms: 5_000 }).unwrap();
-    }
-    run_checked(&mut e, 6_000);
-    stop(&mut e, 2, false);
-    run_checked(&mut e, 6_000 + SESSION_TIMEOUT_MS + 1_000);
+    let e = leader_dies_ahead_of_slow_followers(AcksSpec::All);
     assert_eq!(e.lost_acknowledged_records(), 0);
 }
 
