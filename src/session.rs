@@ -8,7 +8,7 @@
 use crate::engine::command::{Command, CommandError};
 use crate::engine::sim::Engine;
 use crate::engine::{Millis, snapshot::Snapshot};
-use crate::scenario::{Scenario, TimedCommand, ValidScenario, limits, validate};
+use crate::scenario::{Scenario, TimedCommand, ValidScenario, limits};
 
 pub struct Session {
     /// The scenario as loaded plus every action recorded since: the whole history, replayable.
@@ -110,12 +110,10 @@ impl Session {
             )));
         }
         self.engine.apply(command.clone()).map_err(PerformError::Command)?;
-        let mut scenario = self.scenario.get().clone();
-        scenario.actions.truncate(self.applied);
-        scenario.actions.push(TimedCommand { at_ms: now, command });
         // Cannot fail (the action is in order and within the limits checked above), but if it ever did, the
         // user keeps the history they had rather than losing the tab.
-        self.scenario = validate(scenario).map_err(|e| PerformError::HistoryFull(e.to_string()))?;
+        let action = TimedCommand { at_ms: now, command };
+        self.scenario.record_action(self.applied, action).map_err(|e| PerformError::HistoryFull(e.to_string()))?;
         self.applied += 1;
         Ok(())
     }

@@ -123,3 +123,18 @@ proptest! {
         prop_assert_eq!(original.engine().history_digest(), digest);
     }
 }
+
+#[test]
+fn recording_checks_only_the_new_action_and_keeps_the_log_on_refusal() {
+    let at = |at_ms| TimedCommand { at_ms, command: Command::PreferredLeaderElection };
+    let mut s = default_scenario();
+    s.actions = vec![at(1_000), at(5_000)];
+    let mut valid = validate(s).expect("valid");
+    let e = valid.record_action(2, at(4_000)).expect_err("earlier than the last kept action");
+    assert_eq!(e.field, "actions[2].at_ms");
+    assert_eq!(valid.get().actions, vec![at(1_000), at(5_000)], "a refused action changes nothing");
+    valid.record_action(1, at(4_000)).expect("after truncating to the first action, 4 s is in order");
+    assert_eq!(valid.get().actions, vec![at(1_000), at(4_000)]);
+    let e = valid.record_action(2, at(limits::TIMELINE_MS + 1)).expect_err("past the timeline");
+    assert_eq!(e.field, "actions[2].at_ms");
+}

@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::model::{
     AssignorSpec, GroupProtocolSpec, GroupSpec, KeyDistribution, KeySpec, Placement, ProducerSpec, SCENARIO_VERSION,
-    Scenario, TopicSpec,
+    Scenario, TimedCommand, TopicSpec,
 };
 use crate::engine::BrokerId;
 use crate::engine::producer::config::delivery_timeout_problem;
@@ -81,6 +81,18 @@ pub struct ValidScenario(Scenario);
 impl ValidScenario {
     pub fn get(&self) -> &Scenario {
         &self.0
+    }
+
+    /// Keep the first `keep` recorded actions and append `action` (a live session recording what the user
+    /// did). Only the new action can break a limit, so only it is checked, not the whole scenario again.
+    pub fn record_action(&mut self, keep: usize, action: TimedCommand) -> Result<(), ScenarioError> {
+        let keep = keep.min(self.0.actions.len());
+        check_count("actions".into(), keep + 1, 0, limits::ACTIONS)?;
+        let previous = keep.checked_sub(1).map_or(0, |last| self.0.actions[last].at_ms);
+        check_action(keep, action.at_ms, previous)?;
+        self.0.actions.truncate(keep);
+        self.0.actions.push(action);
+        Ok(())
     }
 }
 
@@ -546,12 +558,18 @@ fn validate_actions(s: &Scenario) -> Result<(), ScenarioError> {
     check_count("actions".into(), s.actions.len(), 0, limits::ACTIONS)?;
     let mut previous = 0;
     for (i, action) in s.actions.iter().enumerate() {
-        let field = format!("actions[{i}].at_ms");
-        check_range_u64(field.clone(), action.at_ms, 0, limits::TIMELINE_MS)?;
-        if action.at_ms < previous {
-            return Err(err(field, format!("{} is earlier than the action before it ({previous})", action.at_ms)));
-        }
+        check_action(i, action.at_ms, previous)?;
         previous = action.at_ms;
+    }
+    Ok(())
+}
+
+/// Action number `i` at `at_ms`, after one at `previous`: within the timeline and in time order.
+fn check_action(i: usize, at_ms: u64, previous: u64) -> Result<(), ScenarioError> {
+    let field = format!("actions[{i}].at_ms");
+    check_range_u64(field.clone(), at_ms, 0, limits::TIMELINE_MS)?;
+    if at_ms < previous {
+        return Err(err(field, format!("{at_ms} is earlier than the action before it ({previous})")));
     }
     Ok(())
 }
