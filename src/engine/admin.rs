@@ -142,7 +142,7 @@ impl Engine {
     /// `CreateTopics`: the topic is checked like a scenario's topic (names, limits, configs, and a replication
     /// factor the unfenced brokers can reach), then placed and created.
     pub(super) fn create_topic_command(&mut self, spec: TopicSpec) -> Result<(), CommandError> {
-        if self.topics.iter().any(|t| t.name == spec.name) {
+        if self.topic_index(&spec.name).is_some() {
             return Err(refused(format!("Topic '{}' already exists.", spec.name)));
         }
         if self.topics.len() >= limits::TOPICS {
@@ -175,7 +175,7 @@ impl Engine {
         name: &str,
         value: &str,
     ) -> Result<(), CommandError> {
-        let index = self.topics.iter().position(|t| t.name == topic).ok_or_else(|| unknown_topic(topic))?;
+        let index = self.topic_index(topic).ok_or_else(|| unknown_topic(topic))?;
         let mut spec = self.topics[index].spec.clone();
         set_topic_config(&mut spec, name, value).map_err(refused)?;
         let brokers: BTreeSet<BrokerId> = self.brokers.keys().copied().collect();
@@ -207,7 +207,7 @@ impl Engine {
     /// the new replicas join the ISR; here the replica set changes at once and the new replicas join the ISR
     /// when they catch up, which is what a person sees either way.
     pub(super) fn change_replication_factor(&mut self, topic: &str, target: u16) -> Result<(), CommandError> {
-        let index = self.topics.iter().position(|t| t.name == topic).ok_or_else(|| unknown_topic(topic))?;
+        let index = self.topic_index(topic).ok_or_else(|| unknown_topic(topic))?;
         let unfenced = self.unfenced_brokers();
         if target == 0 || target > limits::REPLICATION_FACTOR {
             return Err(refused(format!("replication factor {target} is outside 1..={}", limits::REPLICATION_FACTOR)));
@@ -279,7 +279,7 @@ impl Engine {
     /// `CreatePartitions`: the new partitions are placed by the striped placer over the unfenced brokers,
     /// created empty with the topic's configs, and producers hash keys over the new count at once.
     pub(super) fn add_partitions(&mut self, topic: &str, target: u32) -> Result<(), CommandError> {
-        let index = self.topics.iter().position(|t| t.name == topic).ok_or_else(|| unknown_topic(topic))?;
+        let index = self.topic_index(topic).ok_or_else(|| unknown_topic(topic))?;
         let current = self.topics[index].partitions.len() as u32;
         if target == current {
             return Err(refused(format!("Topic already has {current} partitions.")));
