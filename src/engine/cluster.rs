@@ -2,13 +2,14 @@
 //! leaders append, followers fetch (long-polling when idle), the leader tracks each follower's fetch
 //! state, moves the high watermark and shrinks or expands the ISR (kafka-reference.md §3.2–3.4).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::election::{LeaderAndIsr, LeaderRecoveryState};
 use super::epoch_cache::{LeaderEpochCache, TruncationStep, follower_truncation_offset};
 use super::isr::{self, Acks, FollowerFetchState, ProduceError};
 use super::log::{BatchSpec, LogConfig, PartitionLog};
 use super::types::{BrokerId, Millis, Offset, TopicPartition};
+use super::vec_map::{VecMap, VecSet};
 use crate::scenario::TopicSpec;
 
 /// Bytes a follower may fetch for one partition in one request (Kafka's `replica.fetch.max.bytes`, 1 MiB).
@@ -59,7 +60,7 @@ pub struct ReplicationConfig {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FetchSession {
     /// Partitions fetched in this session; ones whose leader or replicas changed are dropped when next visited.
-    pub partitions: BTreeSet<super::events::PartitionRef>,
+    pub partitions: VecSet<super::events::PartitionRef>,
     /// Number of the live event; events with another number are stale.
     pub generation: u64,
     /// When the live event fires; `None` while a fetch is being processed or the session is stopped.
@@ -187,20 +188,20 @@ pub struct Partition {
     /// The leader's LEO when its epoch began: a follower may only join the ISR once it reaches it.
     pub leader_epoch_start_offset: Offset,
     pub min_insync_replicas: u16,
-    pub replica_logs: BTreeMap<BrokerId, Replica>,
+    pub replica_logs: VecMap<BrokerId, Replica>,
     /// The leader's record of each follower's fetches.
-    follower_states: BTreeMap<BrokerId, FollowerFetchState>,
+    follower_states: VecMap<BrokerId, FollowerFetchState>,
     /// Followers whose fetch is parked at the leader, waiting for data (long poll).
-    parked_fetches: BTreeSet<BrokerId>,
+    parked_fetches: VecSet<BrokerId>,
     pending_acks: VecDeque<PendingAck>,
     /// Followers that must reconcile their log with a new leader (epoch-based truncation) before fetching.
-    needs_truncation: BTreeSet<BrokerId>,
+    needs_truncation: VecSet<BrokerId>,
     /// What producers were told is safely written, for the lost-acknowledged-records check.
     acked: Vec<AckedRange>,
     /// The high watermark last published by a leader: what consumers keep while the partition is offline.
     last_known_high_watermark: Offset,
     /// Replicas on fenced brokers: not ISR-eligible, so they neither join the ISR nor hold back the HW.
-    fenced_replicas: BTreeSet<BrokerId>,
+    fenced_replicas: VecSet<BrokerId>,
 }
 
 /// How a follower's log was cut back to agree with its leader's.
@@ -219,7 +220,7 @@ impl Partition {
         log_config: &LogConfig,
         now: Millis,
     ) -> Self {
-        let mut replica_logs: BTreeMap<BrokerId, Replica> =
+        let mut replica_logs: VecMap<BrokerId, Replica> =
             replicas.iter().map(|b| (*b, Replica::new(log_config, now))).collect();
         if let Some(first) = replicas.first().and_then(|b| replica_logs.get_mut(b)) {
             let _ = first.epochs.assign(0, 0);
@@ -231,10 +232,10 @@ impl Partition {
             partition_epoch: 0,
             unclean_leader_election: false,
             leader_recovering: false,
-            needs_truncation: BTreeSet::new(),
+            needs_truncation: VecSet::new(),
             acked: Vec::new(),
             last_known_high_watermark: 0,
-            fenced_replicas: BTreeSet::new(),
+            fenced_replicas: VecSet::new(),
             leader: replicas.first().copied(),
             isr: replicas.clone(),
             leader_epoch: 0,
@@ -242,7 +243,7 @@ impl Partition {
             min_insync_replicas,
             replica_logs,
             follower_states,
-            parked_fetches: BTreeSet::new(),
+            parked_fetches: VecSet::new(),
             pending_acks: VecDeque::new(),
             replicas,
         }
@@ -354,34 +355,42 @@ impl Partition {
         if follower == leader {
             return FetchOutcome::unavailable();
         }
-        let Some(mut replica) = self.replica_logs.remove(&follower) else { return FetchOutcome::unavailable() };
+        if !self.replica_logs.contains_key(&follower) {
+            return FetchOutcome::unavailable();
+        }
         // Simplification: an uncleanly elected leader finishes recovering its log by its first follower fetch.
         self.leader_recovering = false;
         let truncation = if self.needs_truncation.remove(&follower) {
-            Self::reconcile(&self.replica_logs[&leader], &mut replica, now)
+            let Some((replica, leader_replica)) = self.replica_logs.get_mut_and_get(&follower, &leader) else {
+                return FetchOutcome::unavailable();
+            };
+            Self::reconcile(leader_replica, replica, now)
         } else {
             None
         };
-        let fetch_offset = replica.log.log_end_offset();
+        let fetch_offset = self.replica_logs[&follower].log.log_end_offset();
         let leader_leo = self.leader_log_end_offset();
-        let state = self.follower_states.entry(follower).or_insert_with(FollowerFetchState::out_of_sync);
+        let state = self.follower_states.get_or_insert_with(follower, FollowerFetchState::out_of_sync);
         state.on_fetch(now, fetch_offset, leader_leo);
         let isr_change = self.maybe_expand_isr(follower, fetch_offset);
         self.update_high_watermark(now, config.replica_lag_time_max_ms);
 
-        let leader_replica = &self.replica_logs[&leader];
+        let leader_hw = self.high_watermark();
+        // Both replicas borrowed in place: a `Replica` is large, and moving it out and back per fetch showed.
+        let Some((replica, leader_replica)) = self.replica_logs.get_mut_and_get(&follower, &leader) else {
+            return FetchOutcome::unavailable();
+        };
         let new_leo = if fetch_offset < leader_leo {
             replica.log.copy_from(&leader_replica.log, fetch_offset, REPLICA_FETCH_MAX_BYTES, now)
         } else {
             fetch_offset
         };
-        Self::sync_epochs(leader_replica, &mut replica, new_leo);
-        replica.high_watermark = self.high_watermark().min(new_leo);
+        Self::sync_epochs(leader_replica, replica, new_leo);
+        replica.high_watermark = leader_hw.min(new_leo);
         // The fetch response carries the leader's log start offset and the follower adopts it
         // (`maybeIncrementLogStartOffset`), never past its own HW; its retention then drops the segments below.
         let leader_log_start = leader_replica.log.log_start_offset().min(replica.high_watermark);
         let _ = replica.log.delete_records(leader_log_start, replica.high_watermark);
-        self.replica_logs.insert(follower, replica);
 
         let result = if new_leo > fetch_offset {
             FetchResult::Progressed
@@ -607,6 +616,9 @@ impl Partition {
 
     /// After copying the leader's records up to `new_leo`, learn the epochs that wrote them.
     fn sync_epochs(leader: &Replica, follower: &mut Replica, new_leo: Offset) {
+        if follower.epochs.latest_epoch() == leader.epochs.latest_epoch() {
+            return; // the usual case: nothing newer to learn (and no list of entries to build per fetch)
+        }
         for (epoch, start) in leader.epochs.entries() {
             if start < new_leo && follower.epochs.latest_epoch().is_none_or(|latest| epoch > latest) {
                 let _ = follower.epochs.assign(epoch, start);

@@ -22,6 +22,7 @@ pub mod sim;
 pub mod snapshot;
 pub mod trace;
 pub mod types;
+pub mod vec_map;
 
 pub use rng::{RandomSource, SimRng};
 pub use types::{BrokerId, Millis, Offset, TopicPartition};

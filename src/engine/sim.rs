@@ -1,7 +1,7 @@
 //! The engine: builds a cluster from a validated scenario and runs it as a discrete-event simulation
 //! over virtual time. Same scenario (and seed) ⇒ the same events in the same order ⇒ the same history.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::admin::{Periodic, PeriodicChains};
 use super::cluster::{
@@ -55,7 +55,8 @@ pub struct Engine {
     pub(super) maintenance: MaintenanceConfig,
     pub(super) periodic: PeriodicChains,
     /// Each follower broker's fetch session with each leader broker it replicates from, by (follower, leader).
-    pub(super) fetch_sessions: BTreeMap<(BrokerId, BrokerId), FetchSession>,
+    /// Looked up on every fetch and never iterated, so a hash map's order cannot reach the history.
+    pub(super) fetch_sessions: HashMap<(BrokerId, BrokerId), FetchSession>,
 }
 
 impl Engine {
@@ -88,7 +89,7 @@ impl Engine {
                 cleaner_backoff_ms: s.cluster.log_cleaner_backoff_ms,
             },
             periodic: PeriodicChains::default(),
-            fetch_sessions: BTreeMap::new(),
+            fetch_sessions: HashMap::new(),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
