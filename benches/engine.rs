@@ -26,6 +26,12 @@ static LARGE: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
     Mutex::new(engine)
 });
 
+static LARGE_TUNED: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
+    let mut engine = Engine::new(&large_scenario::large_valid_scenario_tuned());
+    engine.advance_to(warm_up_seconds() * 1_000);
+    Mutex::new(engine)
+});
+
 static SEED: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
     let mut engine = Engine::new(&kafkaviz::ui::default_valid_scenario());
     engine.advance_to(warm_up_seconds() * 1_000);
@@ -50,6 +56,23 @@ mod large {
     #[divan::bench(sample_count = 30, sample_size = 1)]
     fn snapshot(bencher: divan::Bencher) {
         let engine = LARGE.lock().expect("not poisoned");
+        bencher.bench_local(|| engine.snapshot());
+    }
+}
+
+/// The same cluster and load with producers at `linger.ms` 100 (`large_scenario_tuned`).
+mod large_tuned {
+    use super::*;
+
+    #[divan::bench(sample_count = 30, sample_size = 1)]
+    fn advance_one_frame(bencher: divan::Bencher) {
+        let mut engine = LARGE_TUNED.lock().expect("not poisoned");
+        bencher.bench_local(|| engine.advance_by(FRAME_MS));
+    }
+
+    #[divan::bench(sample_count = 30, sample_size = 1)]
+    fn snapshot(bencher: divan::Bencher) {
+        let engine = LARGE_TUNED.lock().expect("not poisoned");
         bencher.bench_local(|| engine.snapshot());
     }
 }

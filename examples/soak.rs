@@ -1,8 +1,9 @@
 //! Soak run: the large scenario for one simulated hour, watching memory and speed.
 //!
-//! `cargo run --release --example soak [-- SECONDS]` (default 3600 simulated seconds). Prints, every
-//! simulated minute, the live heap (counted by a wrapping global allocator), the event queue's length,
-//! events per simulated second and wall time per simulated second; then the peak and final heap.
+//! `cargo run --profile bench --example soak [-- SECONDS [tuned]]` (default 3600 simulated seconds; `tuned`
+//! runs the variant whose producers linger 100 ms). Prints, every simulated minute, the live heap (counted
+//! by a wrapping global allocator), the event queue's length, events per simulated second and wall time
+//! per simulated second; then the peak and final heap.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -65,11 +66,19 @@ fn mib(bytes: usize) -> f64 {
 
 fn main() {
     let seconds: u64 = std::env::args().nth(1).map_or(3_600, |a| a.parse().expect("SECONDS is a whole number"));
+    let tuned = match std::env::args().nth(2).as_deref() {
+        None => false,
+        Some("tuned") => true,
+        Some(other) => panic!("unknown variant {other:?}: the only one is `tuned` (producers at linger.ms 100)"),
+    };
     let report_every: u64 = if seconds >= 600 { 60 } else { 10.min(seconds).max(1) };
     let build = Instant::now();
-    let mut engine = Engine::new(&large_scenario::large_valid_scenario());
+    let scenario =
+        if tuned { large_scenario::large_valid_scenario_tuned() } else { large_scenario::large_valid_scenario() };
+    let mut engine = Engine::new(&scenario);
     println!(
-        "built the large scenario in {:.2} s, heap {:.1} MiB",
+        "built the large scenario{} in {:.2} s, heap {:.1} MiB",
+        if tuned { " (tuned: linger.ms 100)" } else { "" },
         build.elapsed().as_secs_f64(),
         mib(LIVE.load(Relaxed))
     );
