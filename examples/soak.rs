@@ -127,6 +127,7 @@ fn main() {
     }
     println!("records: sent {sent}, acknowledged {acked}, failed {failed}");
     println!("queue length at the end: {}", engine.pending_events());
+    println!("produce requests open at the brokers at the end: {}", engine.open_produce_requests());
     println!(
         "heap: peak {} bytes ({:.1} MiB), final {} bytes ({:.1} MiB)",
         PEAK.load(Relaxed),

@@ -8,6 +8,7 @@ use super::election::{LeaderAndIsr, LeaderRecoveryState};
 use super::epoch_cache::{LeaderEpochCache, TruncationStep, follower_truncation_offset};
 use super::isr::{self, Acks, FollowerFetchState, ProduceError};
 use super::log::{BatchSpec, LogConfig, PartitionLog};
+use super::producer::PartitionResult;
 use super::types::{BrokerId, Millis, Offset, TopicPartition};
 use super::vec_map::{VecMap, VecSet};
 use crate::scenario::TopicSpec;
@@ -108,12 +109,32 @@ impl Replica {
     }
 }
 
-/// A produce request accepted under acks=all, waiting for the high watermark to pass its last offset.
+/// One partition's batch of a produce request accepted under acks=all, waiting for the high watermark
+/// to pass its last offset (a partition of Kafka's `DelayedProduce`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PendingAck {
-    pub response: ResponseTo,
+    pub slot: AckSlot,
     pub written: AckedRange,
     pub deadline: Millis,
+}
+
+/// Which part of which open produce request a partition's answer belongs to: the broker's request id
+/// (see `produce::OpenProduceRequests`) and the part's index in the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AckSlot {
+    pub request: u64,
+    pub part: u32,
+}
+
+/// A partition's answer for one part of an open produce request. The engine records `written` as
+/// acknowledged (`Partition::record_acked`) only if the request was still waiting for this part: a
+/// request already answered (it timed out on another partition) told its producer otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartAnswer {
+    pub slot: AckSlot,
+    pub result: Result<(), ProduceError>,
+    /// The offsets the part's batch was written at.
+    pub written: AckedRange,
 }
 
 /// Offsets `first..=last` written by the leader of `epoch` and acknowledged to a producer. A record is
@@ -132,11 +153,11 @@ pub struct ResponseTo {
     pub request: u64,
 }
 
-/// A produce response: the request it answers and its outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A produce response: the request it answers and each of its partitions' outcome, in the request's order.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProduceResponse {
     pub to: ResponseTo,
-    pub result: Result<(), ProduceError>,
+    pub results: Vec<PartitionResult>,
 }
 
 /// A change of ISR membership, for narration.
@@ -312,11 +333,12 @@ impl Partition {
         isr::effective_min_isr(usize::from(self.min_insync_replicas), self.replicas.len())
     }
 
-    /// Append a producer's batch at the leader (§3.4). `Ok(true)` when the response must wait for the
-    /// high watermark (acks=all), `Ok(false)` when it can be sent now (acks 0/1), or the refusal.
+    /// Append a producer's batch at the leader (§3.4). `Ok(true)` when its answer must wait for the
+    /// high watermark (acks=all: it waits as `slot`), `Ok(false)` when it is answered now (acks 0/1),
+    /// or the refusal.
     pub fn append_from_producer(
         &mut self,
-        response: ResponseTo,
+        slot: AckSlot,
         batch: BatchSpec,
         acks: Acks,
         deadline: Millis,
@@ -328,7 +350,7 @@ impl Partition {
         let (first, last) = replica.log.append(batch, now).map_err(|_| ProduceError::InvalidRecord)?;
         let written = AckedRange { first, last, epoch: self.leader_epoch };
         match acks {
-            Acks::All => self.pending_acks.push_back(PendingAck { response, written, deadline }),
+            Acks::All => self.pending_acks.push_back(PendingAck { slot, written, deadline }),
             Acks::One => self.record_acked(written),
             Acks::Zero => {}
         }
@@ -455,26 +477,25 @@ impl Partition {
         }
     }
 
-    /// Complete acks=all requests the HW now covers, and fail those past their deadline (REQUEST_TIMED_OUT).
-    pub fn settle_pending_acks(&mut self, now: Millis) -> Vec<ProduceResponse> {
+    /// Answer the acks=all batches the HW now covers, and fail those past their request's deadline
+    /// (REQUEST_TIMED_OUT). The engine records the acknowledged ones (see [`PartAnswer`]).
+    pub fn settle_pending_acks(&mut self, now: Millis) -> Vec<PartAnswer> {
         let hw = self.high_watermark();
-        let mut responses = Vec::new();
+        let mut answers = Vec::new();
         while let Some(front) = self.pending_acks.front().copied() {
             let result = if front.written.last < hw {
-                self.record_acked(front.written);
                 Ok(())
             } else if front.deadline <= now {
                 Err(ProduceError::RequestTimedOut)
             } else {
                 break;
             };
-            responses.push(ProduceResponse { to: front.response, result });
+            answers.push(PartAnswer { slot: front.slot, result, written: front.written });
             self.pending_acks.pop_front();
         }
-        responses
+        answers
     }
 
-    /// Remember that offsets `range` were acknowledged, merging with the previous range when contiguous.
     /// Forget acknowledged ranges wholly below the leader's log start offset: retention deleted them on
     /// purpose, they can no longer count as lost, and keeping them would grow the ledger without bound.
     pub fn forget_acked_below_log_start(&mut self) {
@@ -482,7 +503,9 @@ impl Partition {
         self.acked.retain(|range| range.last >= log_start);
     }
 
-    fn record_acked(&mut self, range: AckedRange) {
+    /// Remember that offsets `range` were acknowledged to a producer, merging with the previous range
+    /// when contiguous.
+    pub fn record_acked(&mut self, range: AckedRange) {
         if let Some(last) = self.acked.last_mut().filter(|l| l.epoch == range.epoch && l.last + 1 == range.first) {
             last.last = range.last;
         } else {
@@ -520,8 +543,8 @@ impl Partition {
 
     /// Install the controller's new registration (after an election or an ISR change). A new leader
     /// starts its epoch at its log end, every follower must reconcile with it, and requests waiting at
-    /// the old leader fail with NOT_LEADER_OR_FOLLOWER (their responses are returned).
-    pub fn set_leadership(&mut self, next: LeaderAndIsr, now: Millis) -> Vec<ProduceResponse> {
+    /// the old leader fail with NOT_LEADER_OR_FOLLOWER (their answers are returned).
+    pub fn set_leadership(&mut self, next: LeaderAndIsr, now: Millis) -> Vec<PartAnswer> {
         let leader_changed = next.leader != self.leader;
         if leader_changed {
             self.last_known_high_watermark = self.high_watermark();
@@ -535,10 +558,10 @@ impl Partition {
         self.leader = next.leader;
         self.leader_epoch = next.leader_epoch;
         self.parked_fetches.clear();
-        let failed: Vec<ProduceResponse> = self
+        let failed: Vec<PartAnswer> = self
             .pending_acks
             .drain(..)
-            .map(|p| ProduceResponse { to: p.response, result: Err(ProduceError::NotLeaderOrFollower) })
+            .map(|p| PartAnswer { slot: p.slot, result: Err(ProduceError::NotLeaderOrFollower), written: p.written })
             .collect();
         if let Some(leader) = self.leader {
             if let Some(replica) = self.replica_logs.get_mut(&leader) {

@@ -226,9 +226,7 @@ impl Engine {
         let old_leader = partition.leader;
         let now = self.now;
         let failed = self.partition_mut(at).set_leadership(next.clone(), now);
-        for response in failed {
-            self.respond(response);
-        }
+        self.answer_parts(at, failed);
         let leader_text = |l: Option<BrokerId>| l.map_or("none".to_string(), |b| b.to_string());
         let text = if old_leader != next.leader {
             let unclean = if result.unclean { " (UNCLEAN: acknowledged records may be lost)" } else { "" };

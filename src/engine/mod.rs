@@ -16,6 +16,7 @@ pub mod log;
 pub mod maintenance;
 pub mod partitioner;
 pub mod placement;
+pub mod produce;
 pub mod producer;
 pub mod rng;
 pub mod sim;

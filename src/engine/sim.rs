@@ -4,18 +4,14 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::admin::{Periodic, PeriodicChains};
-use super::cluster::{
-    Broker, FetchOutcome, FetchResult, FetchSession, IsrChange, Partition, ProduceResponse, ReplicationConfig,
-    ResponseTo, Topic,
-};
+use super::cluster::{Broker, FetchOutcome, FetchResult, FetchSession, IsrChange, Partition, ReplicationConfig, Topic};
 use super::command::{Command, CommandError};
 use super::controller::Controller;
 use super::events::{EVENT_KINDS, Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupConfig, GroupContext, ReadableRange};
-use super::isr::{Acks, ProduceError};
-use super::log::{BatchSpec, KeyRecord};
 use super::maintenance::{MaintenanceConfig, log_config_for};
 use super::placement;
+use super::produce::OpenProduceRequests;
 use super::producer::{Producer, ProducerContext};
 use super::rng::SimRng;
 use super::snapshot::*;
@@ -57,6 +53,8 @@ pub struct Engine {
     /// Each follower broker's fetch session with each leader broker it replicates from, by (follower, leader).
     /// Looked up on every fetch and never iterated, so a hash map's order cannot reach the history.
     pub(super) fetch_sessions: HashMap<(BrokerId, BrokerId), FetchSession>,
+    /// Produce requests the brokers have not answered yet (see `produce`).
+    pub(super) open_produce: OpenProduceRequests,
 }
 
 impl Engine {
@@ -90,6 +88,7 @@ impl Engine {
             },
             periodic: PeriodicChains::default(),
             fetch_sessions: HashMap::new(),
+            open_produce: OpenProduceRequests::default(),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -319,11 +318,10 @@ impl Engine {
         event.digest(&mut self.digest);
         match event {
             Event::Producer { producer, event } => self.with_producer(producer, |p, ctx| p.handle(event, ctx)),
-            Event::ProduceResponse { response } => self
-                .with_producer(response.to.producer, |p, ctx| p.on_response(response.to.request, response.result, ctx)),
-            Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys } => {
-                self.on_produce_arrives(from, to, leader, (records, bytes, keys), acks, timeout_ms)
-            }
+            Event::ProduceResponse { response } => self.with_producer(response.to.producer, |p, ctx| {
+                p.on_response(response.to.request, &response.results, ctx)
+            }),
+            Event::ProduceArrives { request } => self.on_produce_arrives(*request),
             Event::FetchSession { follower, leader, generation } => self.on_fetch_session(follower, leader, generation),
             Event::Group { group, event } => self.with_group(group, |g, ctx| g.handle(event, ctx)),
             Event::IsrExpiration { broker } => self.on_isr_expiration(broker),
@@ -347,7 +345,7 @@ impl Engine {
         self.brokers.get(&id).is_some_and(|b| b.up)
     }
 
-    fn record_flight(&mut self, kind: FlightKind, at: PartitionRef, records: u64, key: Option<String>) {
+    pub(super) fn record_flight(&mut self, kind: FlightKind, at: PartitionRef, records: u64, key: Option<String>) {
         if self.flights.len() == MAX_FLIGHTS {
             self.flights.pop_front();
         }
@@ -371,55 +369,10 @@ impl Engine {
         for (at, event) in schedule {
             self.queue.schedule(at, Event::Producer { producer: p, event });
         }
-        let arrival = self.now + self.replication.network_latency_ms;
-        for r in requests {
-            let to = PartitionRef { topic, partition: r.partition };
-            let from = ResponseTo { producer: p, request: r.request };
-            let (records, bytes, leader, acks, timeout_ms) = (r.records, r.bytes, r.leader, r.acks, r.timeout_ms);
-            let keys = r.keys;
-            let arrives = Event::ProduceArrives { from, to, leader, records, bytes, acks, timeout_ms, keys };
-            self.queue.schedule(arrival, arrives);
-            let kind = FlightKind::Produce { producer: self.producers[p].name.clone() };
-            self.record_flight(kind, to, records.into(), r.key);
-        }
+        self.send_produce_requests(p, topic, requests);
         for text in narration {
             self.narration.push(self.now, text);
         }
-    }
-
-    fn on_produce_arrives(
-        &mut self,
-        from: ResponseTo,
-        to: PartitionRef,
-        leader: BrokerId,
-        (records, bytes, keys): (u32, u64, Option<Vec<KeyRecord>>),
-        acks: Acks,
-        timeout_ms: Millis,
-    ) {
-        let now = self.now;
-        let still_leader = self.partition(to).leader == Some(leader) && self.broker_up(leader);
-        let result = if still_leader {
-            let batch = BatchSpec { records, bytes, max_timestamp: now, keys };
-            self.partition_mut(to).append_from_producer(from, batch, acks, now + timeout_ms, now)
-        } else {
-            Err(ProduceError::NotLeaderOrFollower)
-        };
-        match result {
-            Ok(waits_for_hw) => {
-                self.visible_changes += 1;
-                // acks=0 gets no response on the wire; the producer counts it as done once sent.
-                if !waits_for_hw {
-                    self.respond(ProduceResponse { to: from, result: Ok(()) });
-                }
-                self.after_leader_progress(to);
-            }
-            Err(error) => self.respond(ProduceResponse { to: from, result: Err(error) }),
-        }
-    }
-
-    /// Send a produce response back over the network to its producer.
-    pub(super) fn respond(&mut self, response: ProduceResponse) {
-        self.queue.schedule(self.now + self.replication.network_latency_ms, Event::ProduceResponse { response });
     }
 
     /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.
@@ -428,11 +381,9 @@ impl Engine {
         let lag_max = self.replication.replica_lag_time_max_ms;
         let partition = self.partition_mut(at);
         partition.update_high_watermark(now, lag_max);
-        let responses = partition.settle_pending_acks(now);
+        let answers = partition.settle_pending_acks(now);
         let woken = partition.wake_parked_fetches();
-        for response in responses {
-            self.respond(response);
-        }
+        self.answer_parts(at, answers);
         for follower in woken {
             self.wake_fetch_session(follower, at);
         }
@@ -541,8 +492,7 @@ impl Engine {
             self.visible_changes += 1;
             self.after_leader_progress(at);
         } else {
-            let responses = self.partition_mut(at).settle_pending_acks(now);
-            responses.into_iter().for_each(|r| self.respond(r));
+            self.settle_acks(at);
         }
         outcome.result
     }

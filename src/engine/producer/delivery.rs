@@ -92,28 +92,29 @@ impl OutcomeLog {
 /// One partition's batch inside a request.
 #[derive(Clone, Debug)]
 struct Part {
-    wire: u64,
+    partition: u32,
     delivery_deadline: Millis,
     /// `None` once the batch expired while in flight (the request still holds its slot).
     batch: Option<ProducerBatch>,
 }
 
 /// One request on a connection: the batches of several partitions that one broker leads
-/// (`Sender.sendProduceRequest`). It holds one of the broker's in-flight slots until every part is
-/// answered or the request times out.
-#[derive(Clone, Copy, Debug)]
+/// (`Sender.sendProduceRequest`). It holds one of the broker's in-flight slots until its response
+/// arrives or the request times out.
+#[derive(Clone, Debug)]
 struct Wire {
     node: BrokerId,
-    outstanding: u32,
+    /// Its parts, in the order they were added (the order of the request's partitions).
+    parts: Vec<u64>,
     /// When `request.timeout.ms` runs out for this request (set once it is sent).
     request_deadline: Option<Millis>,
 }
 
 /// The producer's unanswered requests (`NetworkClient.inFlightRequests` and `Sender.inFlightBatches`).
 ///
-/// The engine's network carries one partition per request, so a Kafka request is modelled as a
-/// "wire" request whose parts are engine requests (one per partition batch): the in-flight limit
-/// counts wires per broker, exactly as Kafka counts requests per connection.
+/// A request ("wire") to one broker carries one batch ("part") for each of several partitions, and the
+/// broker answers it once with a result per partition: the in-flight limit counts wires per broker,
+/// exactly as Kafka counts requests per connection, and each part keeps its own delivery deadline.
 #[derive(Clone, Debug, Default)]
 pub struct InFlight {
     parts: BTreeMap<u64, Part>,
@@ -160,62 +161,59 @@ impl InFlight {
 
     /// Open a request to `node`; it takes a slot once its first part is added.
     pub fn open_wire(&mut self, node: BrokerId) -> u64 {
-        let wire = self.next_wire;
-        self.next_wire += 1;
-        self.wires.insert(wire, Wire { node, outstanding: 0, request_deadline: None });
+        let wire = self.untracked_id();
+        self.wires.insert(wire, Wire { node, parts: Vec::new(), request_deadline: None });
         wire
     }
 
-    /// Add a batch to request `wire`; returns the engine request id it travels under.
-    pub fn add_part(&mut self, wire: u64, batch: ProducerBatch, delivery_deadline: Millis) -> u64 {
+    /// Add a batch to request `wire`.
+    pub fn add_part(&mut self, wire: u64, batch: ProducerBatch, delivery_deadline: Millis) {
         let id = self.next_part;
         self.next_part += 1;
         if let Some(w) = self.wires.get_mut(&wire) {
-            if w.outstanding == 0 {
+            if w.parts.is_empty() {
                 *self.per_node.entry(w.node).or_insert(0) += 1;
             }
-            w.outstanding += 1;
+            w.parts.push(id);
         }
         self.records += u64::from(batch.records);
         self.bytes += batch.bytes;
         self.deadlines.insert((delivery_deadline, id));
-        self.parts.insert(id, Part { wire, delivery_deadline, batch: Some(batch) });
-        id
+        let partition = batch.partition;
+        self.parts.insert(id, Part { partition, delivery_deadline, batch: Some(batch) });
     }
 
-    /// A request id that will never be answered (acks=0 batches are done when sent).
+    /// A request id that will never be answered (acks=0 requests are done when sent).
     pub fn untracked_id(&mut self) -> u64 {
-        let id = self.next_part;
-        self.next_part += 1;
+        let id = self.next_wire;
+        self.next_wire += 1;
         id
     }
 
-    /// The answer to part `id` arrived: release it, and its request's slot once all parts are in.
-    /// Returns the batch unless it expired meanwhile (or `id` is unknown: acks=0, or timed out).
-    pub fn complete(&mut self, id: u64) -> Option<ProducerBatch> {
-        let part = self.parts.remove(&id)?;
-        self.release_wire_part(part.wire);
-        let batch = part.batch?;
-        self.deadlines.remove(&(part.delivery_deadline, id));
-        self.forget_batch(&batch);
-        Some(batch)
+    /// The response to request `wire` arrived: release its slot and hand back each part's partition
+    /// and batch, in the request's order (no batch for a part that expired meanwhile). `None` when the
+    /// request is unknown: it timed out already, or was never tracked (acks=0).
+    pub fn answer(&mut self, wire: u64) -> Option<Vec<(u32, Option<ProducerBatch>)>> {
+        let w = self.wires.remove(&wire)?;
+        self.release_slot(wire, &w);
+        let parts = w.parts.iter().filter_map(|id| self.take_part(*id)).collect();
+        Some(parts)
     }
 
     /// `request.timeout.ms` ran out for request `wire`: every part still unanswered is given up
     /// (`NetworkClient.handleTimedOutRequests`), and the batches come back to be retried or failed.
     pub fn time_out_wire(&mut self, wire: u64) -> Vec<ProducerBatch> {
-        let ids: Vec<u64> = self.parts.iter().filter(|(_, p)| p.wire == wire).map(|(id, _)| *id).collect();
-        ids.into_iter().filter_map(|id| self.complete(id)).collect()
+        self.answer(wire).unwrap_or_default().into_iter().filter_map(|(_, batch)| batch).collect()
     }
 
     /// Forget a request that got no part (nothing was drainable after all).
     pub fn discard_wire(&mut self, wire: u64) {
-        if self.wires.get(&wire).is_some_and(|w| w.outstanding == 0) {
+        if self.wires.get(&wire).is_some_and(|w| w.parts.is_empty()) {
             self.wires.remove(&wire);
         }
     }
 
-    /// Request `wire` was sent: it times out at `deadline` unless every part is answered first.
+    /// Request `wire` was sent: it times out at `deadline` unless answered first.
     pub fn arm_request_timeout(&mut self, wire: u64, deadline: Millis) {
         if let Some(w) = self.wires.get_mut(&wire) {
             w.request_deadline = Some(deadline);
@@ -258,26 +256,32 @@ impl InFlight {
         self.deadlines.first().map(|(at, _)| *at)
     }
 
+    /// Remove part `id`: its partition, and its batch unless it expired.
+    fn take_part(&mut self, id: u64) -> Option<(u32, Option<ProducerBatch>)> {
+        let part = self.parts.remove(&id)?;
+        if let Some(batch) = &part.batch {
+            self.deadlines.remove(&(part.delivery_deadline, id));
+            self.forget_batch(batch);
+        }
+        Some((part.partition, part.batch))
+    }
+
     fn forget_batch(&mut self, batch: &ProducerBatch) {
         self.records -= u64::from(batch.records);
         self.bytes -= batch.bytes;
     }
 
-    fn release_wire_part(&mut self, wire: u64) {
-        let Some(w) = self.wires.get_mut(&wire) else { return };
-        w.outstanding = w.outstanding.saturating_sub(1);
-        if w.outstanding > 0 {
-            return;
-        }
-        let node = w.node;
+    fn release_slot(&mut self, wire: u64, w: &Wire) {
         if let Some(deadline) = w.request_deadline {
             self.request_deadlines.remove(&(deadline, wire));
         }
-        self.wires.remove(&wire);
-        if let Some(count) = self.per_node.get_mut(&node) {
+        if w.parts.is_empty() {
+            return; // never took a slot
+        }
+        if let Some(count) = self.per_node.get_mut(&w.node) {
             *count -= 1;
             if *count == 0 {
-                self.per_node.remove(&node);
+                self.per_node.remove(&w.node);
             }
         }
     }
@@ -340,19 +344,20 @@ mod tests {
     }
 
     #[test]
-    fn a_request_holds_one_slot_until_all_its_parts_are_answered() {
+    fn a_request_holds_one_slot_until_its_response_answers_every_part() {
         let mut f = InFlight::default();
         let wire = f.open_wire(1);
-        let a = f.add_part(wire, batch(0, 2), 1_000);
-        let b = f.add_part(wire, batch(3, 5), 1_000);
-        assert_eq!(f.requests_to(1), 1);
-        assert_eq!(f.records(), 7);
-        assert!(f.complete(a).is_some());
-        assert_eq!(f.requests_to(1), 1, "one part still out");
-        assert!(f.complete(b).is_some());
+        f.add_part(wire, batch(0, 2), 1_000);
+        f.add_part(wire, batch(3, 5), 1_000);
+        assert_eq!(f.requests_to(1), 1, "two parts, one request");
+        assert_eq!((f.records(), f.batches()), (7, 2));
+        let parts = f.answer(wire).expect("open");
+        let partitions: Vec<(u32, u32)> =
+            parts.iter().map(|(p, b)| (*p, b.as_ref().map_or(0, |b| b.records))).collect();
+        assert_eq!(partitions, vec![(0, 2), (3, 5)], "in the request's order");
         assert_eq!(f.requests_to(1), 0);
-        assert!(f.complete(b).is_none(), "answered once");
-        assert_eq!(f.records(), 0);
+        assert!(f.answer(wire).is_none(), "answered once");
+        assert_eq!((f.records(), f.batches()), (0, 0));
     }
 
     #[test]
@@ -368,29 +373,42 @@ mod tests {
     }
 
     #[test]
+    fn a_request_without_parts_takes_no_slot() {
+        let mut f = InFlight::default();
+        let wire = f.open_wire(1);
+        assert_eq!(f.requests_to(1), 0);
+        f.discard_wire(wire);
+        assert!(!f.wire_open(wire));
+    }
+
+    #[test]
     fn expiry_keeps_the_slot_until_the_answer() {
         let mut f = InFlight::default();
         let wire = f.open_wire(1);
-        let id = f.add_part(wire, batch(0, 3), 500);
+        f.add_part(wire, batch(0, 3), 500);
         assert!(f.expire(499).is_empty());
         assert_eq!(f.expire(500).len(), 1);
         assert_eq!(f.records(), 0);
         assert_eq!(f.requests_to(1), 1);
-        assert!(f.complete(id).is_none(), "the late answer finds no batch");
+        let parts = f.answer(wire).expect("still open");
+        assert!(matches!(parts.as_slice(), [(0, None)]), "the late answer finds no batch");
         assert_eq!(f.requests_to(1), 0);
     }
 
     #[test]
-    fn a_timed_out_request_gives_back_its_unanswered_batches() {
+    fn a_timed_out_request_gives_back_its_unexpired_batches() {
         let mut f = InFlight::default();
         let wire = f.open_wire(1);
-        let a = f.add_part(wire, batch(0, 1), 9_000);
+        f.add_part(wire, batch(0, 1), 100);
         f.add_part(wire, batch(1, 1), 9_000);
-        f.complete(a);
+        assert_eq!(f.expire(100).len(), 1);
+        f.arm_request_timeout(wire, 200);
+        assert_eq!(f.timed_out_wires(200), vec![wire]);
         let back = f.time_out_wire(wire);
         assert_eq!(back.iter().map(|b| b.partition).collect::<Vec<_>>(), vec![1]);
         assert!(!f.wire_open(wire));
         assert_eq!(f.requests_to(1), 0);
+        assert!(f.timed_out_wires(u64::MAX).is_empty(), "its timer is gone with it");
     }
 
     #[test]

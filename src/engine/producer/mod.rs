@@ -5,7 +5,8 @@
 //! retries retriable errors after `retry.backoff.ms` and gives up at `delivery.timeout.ms` (§3.4).
 //!
 //! The producer owns its events (`ProducerEvent`) and its in-flight requests; the engine routes events
-//! here with a `ProducerContext`, delivers requests to leaders, and hands back each `ProduceResponse`.
+//! here with a `ProducerContext`, delivers each request (one per broker, a batch per partition) to its
+//! leader, and hands back each `ProduceResponse` with its per-partition results.
 //!
 //! Simplification: a retry of a batch the broker had already written (an answer of
 //! `NOT_ENOUGH_REPLICAS_AFTER_APPEND`, or a request that timed out after the append) appends it
@@ -85,22 +86,40 @@ pub enum ProducerCommand {
     SetLingerMs { linger_ms: u64 },
 }
 
-/// One produce request for one partition, as the producer hands it to the network.
+/// One partition's batch in a produce request (Kafka's `ProduceRequestData.PartitionProduceData`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProduceRequest {
-    pub request: u64,
+pub struct ProducePart {
     pub partition: u32,
-    pub leader: BrokerId,
     pub records: u32,
     pub bytes: u64,
-    pub acks: Acks,
-    /// The key of the batch's only record, when it has one record, so the view can label it.
+    /// The key of the batch's only record, when it has one record, so the view can label it (the
+    /// engine takes it for the batch's flight when the request is sent).
     pub key: Option<String>,
+    /// Each record's key id and tombstone flag, for a compacted topic's log; `None` otherwise.
+    pub keys: Option<Vec<KeyRecord>>,
+}
+
+/// One produce request to one broker, as the producer hands it to the network: the first batch of
+/// each of several partitions the broker leads (`Sender.sendProduceRequest`), answered by one response
+/// with a result per partition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProduceRequest {
+    /// The request's number, which its response carries back.
+    pub request: u64,
+    pub leader: BrokerId,
+    pub acks: Acks,
     /// `timeout` of Kafka's ProduceRequest (the producer's `request.timeout.ms`): how long the leader
     /// may hold an acks=all request waiting for the high watermark before `REQUEST_TIMED_OUT`.
     pub timeout_ms: Millis,
-    /// Each record's key id and tombstone flag, for a compacted topic's log; `None` otherwise.
-    pub keys: Option<Vec<KeyRecord>>,
+    /// At most one batch per partition, in the order they were drained.
+    pub parts: Vec<ProducePart>,
+}
+
+/// The broker's answer for one partition of a request (`ProduceResponseData.PartitionProduceResponse`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartitionResult {
+    pub partition: u32,
+    pub result: Result<(), ProduceError>,
 }
 
 /// What a producer may read of the cluster during one call, and what it asks the engine to do.
@@ -144,7 +163,7 @@ pub struct ProduceStats {
     pub queued: u64,
     /// Records the application could not hand over because `buffer.memory` was used up.
     pub blocked: u64,
-    /// Produce requests sent (one per partition batch, retries included).
+    /// Partition batches sent (retries included); a request to a broker carries one per partition.
     pub requests: u64,
     /// The most requests ever unanswered at once to one broker.
     pub peak_in_flight_requests: u32,
@@ -360,10 +379,18 @@ impl Producer {
         Ok(())
     }
 
-    /// The answer to one of this producer's requests. Answers to acks=0 requests, to requests
-    /// already timed out and to batches already expired are ignored (their slot is still released).
-    pub fn on_response(&mut self, request: u64, result: Result<(), ProduceError>, ctx: &mut ProducerContext) {
-        if let Some(batch) = self.in_flight.complete(request) {
+    /// The response to one of this producer's requests, with a result per partition
+    /// (`Sender.handleProduceResponse`): each batch is settled with its partition's result. The request's
+    /// in-flight slot is released. Responses to requests already timed out are ignored, and so are the
+    /// results for batches already expired.
+    pub fn on_response(&mut self, request: u64, results: &[PartitionResult], ctx: &mut ProducerContext) {
+        for (partition, batch) in self.in_flight.answer(request).unwrap_or_default() {
+            let Some(batch) = batch else { continue };
+            // A broker answers every partition of a request; a missing one would be a broker bug.
+            let result = results
+                .iter()
+                .find(|r| r.partition == partition)
+                .map_or(Err(ProduceError::RequestTimedOut), |r| r.result);
             self.settle(batch, result, ctx);
         }
         // An answer frees an in-flight slot: the sender runs again (once per moment, however many answers).
@@ -535,26 +562,33 @@ impl Producer {
         self.drain_index = self.drain_index.wrapping_add(1);
         let timing = self.timing();
         let mut size = 0;
-        let mut parts = 0;
+        let mut parts = Vec::new();
         for &partition in mine[start..].iter().chain(&mine[..start]) {
             let next_bytes = self.accumulator.first(partition).map_or(0, |b| b.bytes);
-            if parts > 0 && size + next_bytes > MAX_REQUEST_SIZE_BYTES {
+            if !parts.is_empty() && size + next_bytes > MAX_REQUEST_SIZE_BYTES {
                 break;
             }
             let Some(batch) = self.accumulator.drain_first(partition, timing, ctx.now) else { continue };
             size += batch.bytes;
-            parts += 1;
-            self.dispatch(batch, node, wire, ctx);
+            parts.push(self.dispatch(batch, node, wire, ctx));
         }
-        match wire {
-            Some(wire) if parts == 0 => self.in_flight.discard_wire(wire),
+        if parts.is_empty() {
+            if let Some(wire) = wire {
+                self.in_flight.discard_wire(wire);
+            }
+            return false;
+        }
+        let request = match wire {
             Some(wire) => {
                 self.in_flight.arm_request_timeout(wire, ctx.now + self.config.request_timeout_ms);
                 self.arm_request_check(ctx);
+                wire
             }
-            None => {}
-        }
-        parts > 0
+            None => self.in_flight.untracked_id(),
+        };
+        let (acks, timeout_ms) = (self.config.acks, self.config.request_timeout_ms);
+        ctx.requests.push(ProduceRequest { request, leader: node, acks, timeout_ms, parts });
+        true
     }
 
     /// Make sure a check is scheduled for the earliest unanswered request's deadline. A check already due
@@ -567,8 +601,14 @@ impl Producer {
         }
     }
 
-    /// Put one batch on the network to `leader`, as part of request `wire` (none for acks=0).
-    fn dispatch(&mut self, batch: ProducerBatch, leader: BrokerId, wire: Option<u64>, ctx: &mut ProducerContext) {
+    /// Put one batch into request `wire` to `leader` (none for acks=0), and return its part of the request.
+    fn dispatch(
+        &mut self,
+        batch: ProducerBatch,
+        leader: BrokerId,
+        wire: Option<u64>,
+        ctx: &mut ProducerContext,
+    ) -> ProducePart {
         let (partition, records, bytes) = (batch.partition, batch.records, batch.bytes);
         if batch.attempts == 0 {
             self.stats.sent += u64::from(records);
@@ -577,23 +617,20 @@ impl Producer {
         self.stats.requests += 1;
         let key = if records == 1 { batch.last_key.map(|k| self.keys.name(k)) } else { None };
         let keys = batch.keys.clone();
-        let request = match wire {
+        match wire {
             Some(wire) => {
                 let deadline = batch.delivery_deadline(self.config.delivery_timeout_ms);
-                let id = self.in_flight.add_part(wire, batch, deadline);
+                self.in_flight.add_part(wire, batch, deadline);
                 let open = self.in_flight.requests_to(leader);
                 self.stats.peak_in_flight_requests = self.stats.peak_in_flight_requests.max(open);
-                id
             }
             None => {
                 // acks=0: Kafka completes the batch as soon as it is written to the socket.
                 self.stats.acknowledged += u64::from(records);
                 self.note(&batch, Outcome::Sent, ctx);
-                self.in_flight.untracked_id()
             }
-        };
-        let (acks, timeout_ms) = (self.config.acks, self.config.request_timeout_ms);
-        ctx.requests.push(ProduceRequest { request, partition, leader, records, bytes, acks, timeout_ms, key, keys });
+        }
+        ProducePart { partition, records, bytes, key, keys }
     }
 
     /// `Sender.completeBatch`: success, a retry after the backoff (`canRetry`), or failure.

@@ -20,10 +20,20 @@ struct Harness {
     leaders: Vec<Option<BrokerId>>,
     queue: BTreeMap<(Millis, u64), ProducerEvent>,
     seq: u64,
-    requests: Vec<(Millis, ProduceRequest)>,
+    /// Every batch sent, with the request it travelled in.
+    requests: Vec<(Millis, SentBatch)>,
     narration: Vec<String>,
     /// Answer every request with success as soon as it is sent (a healthy, instant cluster).
     auto_ack: bool,
+}
+
+/// One partition's batch as sent, with its request's number.
+#[derive(Clone, Debug)]
+struct SentBatch {
+    request: u64,
+    partition: u32,
+    records: u32,
+    keys: Option<Vec<KeyRecord>>,
 }
 
 impl Harness {
@@ -57,7 +67,12 @@ impl Harness {
             self.queue.insert((at, self.seq), event);
             self.seq += 1;
         }
-        self.requests.extend(requests.into_iter().map(|r| (self.now, r)));
+        for r in requests {
+            for p in r.parts {
+                let sent = SentBatch { request: r.request, partition: p.partition, records: p.records, keys: p.keys };
+                self.requests.push((self.now, sent));
+            }
+        }
         self.narration.extend(narration);
         result
     }
@@ -72,7 +87,8 @@ impl Harness {
             let sent_before = self.requests.len();
             self.call(|p, ctx| p.handle(event, ctx));
             if self.auto_ack {
-                let new: Vec<u64> = self.requests[sent_before..].iter().map(|(_, r)| r.request).collect();
+                let mut new: Vec<u64> = self.requests[sent_before..].iter().map(|(_, r)| r.request).collect();
+                new.dedup();
                 for request in new {
                     self.respond(request, Ok(()));
                 }
@@ -81,8 +97,15 @@ impl Harness {
         self.now = until;
     }
 
+    /// Answer request `request` with `result` for every partition in it.
     fn respond(&mut self, request: u64, result: Result<(), ProduceError>) {
-        self.call(|p, ctx| p.on_response(request, result, ctx));
+        let results: Vec<PartitionResult> = self
+            .requests
+            .iter()
+            .filter(|(_, r)| r.request == request)
+            .map(|(_, r)| PartitionResult { partition: r.partition, result })
+            .collect();
+        self.call(|p, ctx| p.on_response(request, &results, ctx));
     }
 
     /// Records sent per partition (first sends and retries alike).
@@ -256,6 +279,34 @@ fn acks_zero_never_waits_for_an_answer() {
     let stats = h.producer.stats();
     assert_eq!(stats.acknowledged, stats.sent);
     assert_eq!(stats.in_flight, 0);
+}
+
+#[test]
+fn one_response_settles_each_partition_of_a_request_with_its_own_result() {
+    // Partitions 0 and 3 are both led by broker 1: one request carries a batch of each.
+    let mut s = spec(1_000.0, KeySpec::uniform("order-", 42, 1_000));
+    s.linger_ms = 100;
+    s.retries = 0;
+    let mut h = Harness::new(s, 6);
+    h.run_until(150);
+    let to_broker_1: Vec<SentBatch> =
+        h.requests.iter().map(|(_, r)| r.clone()).filter(|r| r.partition % 3 == 0).collect();
+    assert_eq!(to_broker_1.len(), 2, "{to_broker_1:?}");
+    let request = to_broker_1[0].request;
+    assert_eq!(to_broker_1[1].request, request, "one request for both partitions");
+    assert_eq!(h.producer.in_flight_requests(), vec![(1, 1), (2, 1), (3, 1)]);
+    let results = [
+        PartitionResult { partition: 3, result: Err(ProduceError::NotEnoughReplicas) },
+        PartitionResult { partition: 0, result: Ok(()) },
+    ];
+    h.call(|p, ctx| p.on_response(request, &results, ctx));
+    let records = |p: u32| u64::from(to_broker_1.iter().find(|r| r.partition == p).map_or(0, |r| r.records));
+    let stats = h.producer.stats();
+    assert_eq!(stats.acknowledged, records(0), "partition 0's batch is acknowledged");
+    assert_eq!(stats.gave_up.get(&ProduceError::NotEnoughReplicas), Some(&records(3)), "partition 3's failed");
+    assert_eq!(h.producer.in_flight_requests(), vec![(2, 1), (3, 1)], "the response freed broker 1's slot");
+    h.call(|p, ctx| p.on_response(request, &results, ctx));
+    assert_eq!(h.producer.stats().acknowledged, records(0), "a second answer to the same request changes nothing");
 }
 
 #[test]
