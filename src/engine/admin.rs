@@ -105,6 +105,7 @@ impl Engine {
         let mut b = Broker::new(broker, rack);
         b.registered_at = self.now;
         self.brokers.insert(broker, b);
+        self.leader_tables.invalidate();
         self.start_periodic(broker);
         let text = format!(
             "broker {broker} registered and unfenced (it hosts no replicas until topics are created or reassigned)"
@@ -135,6 +136,7 @@ impl Engine {
             )));
         }
         self.brokers.remove(&broker);
+        self.leader_tables.invalidate();
         self.narration.push(self.now, format!("broker {broker} unregistered and removed from the cluster"));
         Ok(())
     }

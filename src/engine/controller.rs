@@ -88,6 +88,7 @@ impl Engine {
         let now = self.now;
         let b = self.brokers.get_mut(&broker).expect("checked above");
         b.up = false;
+        self.leader_tables.invalidate();
         // Heartbeats went out every interval since registration; the session runs from the last one.
         let interval = self.controller.heartbeat_interval_ms.max(1);
         let last_heartbeat = b.registered_at + (now - b.registered_at) / interval * interval;
@@ -121,6 +122,7 @@ impl Engine {
         b.up = true;
         b.incarnation += 1;
         b.registered_at = now;
+        self.leader_tables.invalidate();
         self.narration.push(now, format!("broker {broker} started"));
         for at in self.each_partition() {
             let partition = self.partition_mut(at);
@@ -226,6 +228,7 @@ impl Engine {
         let old_leader = partition.leader;
         let now = self.now;
         let failed = self.partition_mut(at).set_leadership(next.clone(), now);
+        self.leader_tables.invalidate();
         self.answer_parts(at, failed);
         let leader_text = |l: Option<BrokerId>| l.map_or("none".to_string(), |b| b.to_string());
         let text = if old_leader != next.leader {

@@ -14,6 +14,7 @@ pub mod invariants;
 pub mod isr;
 pub mod log;
 pub mod maintenance;
+pub mod metadata;
 pub mod partitioner;
 pub mod placement;
 pub mod produce;

@@ -10,6 +10,7 @@ use super::controller::Controller;
 use super::events::{EVENT_KINDS, Event, EventQueue, PartitionRef};
 use super::group::{Group, GroupConfig, GroupContext, ReadableRange};
 use super::maintenance::{MaintenanceConfig, log_config_for};
+use super::metadata::LeaderTables;
 use super::placement;
 use super::produce::OpenProduceRequests;
 use super::producer::{Producer, ProducerContext};
@@ -55,6 +56,9 @@ pub struct Engine {
     pub(super) fetch_sessions: HashMap<(BrokerId, BrokerId), FetchSession>,
     /// Produce requests the brokers have not answered yet (see `produce`).
     pub(super) open_produce: OpenProduceRequests,
+    /// Each topic's partition leaders as producers see them; invalidated by every leadership change,
+    /// broker start or stop and topic change (`LeaderTables::invalidate`).
+    pub(super) leader_tables: LeaderTables,
 }
 
 impl Engine {
@@ -89,6 +93,7 @@ impl Engine {
             periodic: PeriodicChains::default(),
             fetch_sessions: HashMap::new(),
             open_produce: OpenProduceRequests::default(),
+            leader_tables: LeaderTables::default(),
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -166,6 +171,7 @@ impl Engine {
             ),
         );
         self.topic_catalog.push((spec.name.clone(), partitions.len() as u32));
+        self.leader_tables.invalidate();
         self.topics.push(Topic { name: spec.name.clone(), spec: spec.clone(), partitions });
         for (at, follower) in followers {
             self.join_fetch_session(at, follower, self.now);
@@ -285,6 +291,8 @@ impl Engine {
                 }
             }
         }
+        // Commands stop, start, add and remove brokers and change topics: cheap to rebuild, rare.
+        self.leader_tables.invalidate();
         // Only accepted commands enter the history: a refused one changed nothing, and is not recorded.
         self.digest.word(0xC0_44A4D);
         self.visible_changes += 1;
@@ -357,12 +365,16 @@ impl Engine {
     /// schedule its events and put its requests on the network to their leaders.
     fn with_producer(&mut self, p: usize, call: impl FnOnce(&mut Producer, &mut ProducerContext)) {
         let topic = self.producers[p].topic;
-        let partitions = &self.topics[topic].partitions;
-        let brokers = &self.brokers;
-        let leader_of = |partition: u32| {
-            let leader = partitions.get(partition as usize)?.leader?;
-            brokers.get(&leader).is_some_and(|b| b.up).then_some(leader)
-        };
+        if self.leader_tables.is_stale(topic) {
+            self.leader_tables.store(topic, self.current_leaders(topic));
+        }
+        debug_assert_eq!(
+            self.leader_tables.get(topic),
+            self.current_leaders(topic).as_slice(),
+            "a change of leader or broker did not invalidate the producers' leader table"
+        );
+        let leaders = self.leader_tables.get(topic);
+        let leader_of = |partition: u32| leaders.get(partition as usize).copied().flatten();
         let mut ctx = ProducerContext::new(self.now, &mut self.rng, &leader_of);
         call(&mut self.producers[p], &mut ctx);
         let ProducerContext { schedule, requests, narration, .. } = ctx;
@@ -373,6 +385,11 @@ impl Engine {
         for text in narration {
             self.narration.push(self.now, text);
         }
+    }
+
+    /// Each partition's leader if its broker is running: what a producer may send to.
+    fn current_leaders(&self, topic: usize) -> Vec<Option<BrokerId>> {
+        self.topics[topic].partitions.iter().map(|p| p.leader.filter(|&l| self.broker_up(l))).collect()
     }
 
     /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.

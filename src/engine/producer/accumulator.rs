@@ -4,7 +4,7 @@
 //! A batch is a count of records and bytes, never one object per record, so a million records a
 //! second cost a few hundred batches.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::engine::isr::ProduceError;
 use crate::engine::log::KeyRecord;
@@ -114,10 +114,27 @@ pub struct Timing {
     pub retry_backoff_ms: Millis,
 }
 
-/// Per-partition queues of batches (`RecordAccumulator.batches`).
+/// What a sender pass reads of a partition's queue, kept beside the queues: a pass visits every
+/// partition with batches on every tick, and one small array read in order costs far less than a
+/// pointer followed to each queue's first batch (hundreds of cache misses a pass at 500 partitions).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Front {
+    /// Batches waiting (0: an empty queue; the other fields then mean nothing).
+    batches: u32,
+    /// The first batch may go for its size: more wait behind it, or it is full (`partitionReady`'s `full`).
+    full: bool,
+    /// The first batch's `attempts`, `last_attempt` and `created`.
+    attempts: u32,
+    last_attempt: Millis,
+    created: Millis,
+}
+
+/// Per-partition queues of batches (`RecordAccumulator.batches`), indexed by partition.
 #[derive(Clone, Debug, Default)]
 pub struct RecordAccumulator {
-    queues: BTreeMap<u32, VecDeque<ProducerBatch>>,
+    queues: Vec<VecDeque<ProducerBatch>>,
+    /// `fronts[p]` summarises `queues[p]`; refreshed by every change of that queue (`sync_front`).
+    fronts: Vec<Front>,
     batch_size: u32,
     queued_records: u64,
     queued_bytes: u64,
@@ -137,6 +154,43 @@ impl RecordAccumulator {
     /// A new `batch.size` applies to batches opened from now on; open batches keep what they have.
     pub fn set_batch_size(&mut self, batch_size: u32) {
         self.batch_size = batch_size;
+        for partition in 0..self.queues.len() {
+            self.sync_front(partition);
+        }
+    }
+
+    /// The queue of `partition`, created (empty) if it never had one.
+    fn queue_mut(&mut self, partition: u32) -> &mut VecDeque<ProducerBatch> {
+        let index = partition as usize;
+        if self.queues.len() <= index {
+            self.queues.resize_with(index + 1, VecDeque::new);
+            self.fronts.resize(index + 1, Front::default());
+        }
+        &mut self.queues[index]
+    }
+
+    fn queue(&self, partition: u32) -> Option<&VecDeque<ProducerBatch>> {
+        self.queues.get(partition as usize)
+    }
+
+    /// Refresh `fronts[partition]` after its queue changed.
+    fn sync_front(&mut self, partition: usize) {
+        let queue = &self.queues[partition];
+        self.fronts[partition] = match queue.front() {
+            None => Front::default(),
+            Some(first) => Front {
+                batches: queue.len() as u32,
+                full: queue.len() > 1 || first.is_full(self.batch_size),
+                attempts: first.attempts,
+                last_attempt: first.last_attempt,
+                created: first.created,
+            },
+        };
+    }
+
+    /// (partition, front) of every partition with batches, in partition order.
+    fn waiting(&self) -> impl Iterator<Item = (u32, &Front)> + '_ {
+        (0u32..).zip(&self.fronts).filter(|(_, f)| f.batches > 0)
     }
 
     pub fn queued_records(&self) -> u64 {
@@ -149,17 +203,17 @@ impl RecordAccumulator {
 
     /// Partitions with at least one batch waiting, in order.
     pub fn partitions(&self) -> impl Iterator<Item = u32> + '_ {
-        self.queues.keys().copied()
+        self.waiting().map(|(p, _)| p)
     }
 
     /// How many batches wait for `partition` (`deque.size()`).
     pub fn queued_batches(&self, partition: u32) -> u32 {
-        self.queues.get(&partition).map_or(0, |q| q.len() as u32)
+        self.fronts.get(partition as usize).map_or(0, |f| f.batches)
     }
 
     /// The oldest waiting batch of `partition`.
     pub fn first(&self, partition: u32) -> Option<&ProducerBatch> {
-        self.queues.get(&partition)?.front()
+        self.queue(partition)?.front()
     }
 
     /// `RecordAccumulator.append` for `records` records of one partition: fill the last batch, then
@@ -179,7 +233,7 @@ impl RecordAccumulator {
     /// records fit there (`hasRoomFor`), so a caller can append in bulk up to the next decision.
     pub fn room(&self, partition: u32) -> (bool, u32) {
         let batch_size = self.batch_size;
-        match self.queues.get(&partition).and_then(|q| q.back()) {
+        match self.queue(partition).and_then(|q| q.back()) {
             Some(last) if last.has_room(batch_size) => (false, records_that_fit(last, batch_size)),
             _ => (true, records_that_fit(&ProducerBatch::open(0, partition, 0), batch_size)),
         }
@@ -194,7 +248,8 @@ impl RecordAccumulator {
         now: Millis,
     ) -> Appended {
         let batch_size = self.batch_size;
-        let queue = self.queues.entry(partition).or_default();
+        let mut next_batch = self.next_batch;
+        let queue = self.queue_mut(partition);
         let mut remaining = records;
         let mut added_bytes = 0;
         while remaining > 0 {
@@ -203,8 +258,8 @@ impl RecordAccumulator {
                 if let Some(full) = queue.back_mut() {
                     full.closed = true;
                 }
-                queue.push_back(ProducerBatch::open(self.next_batch, partition, now));
-                self.next_batch += 1;
+                queue.push_back(ProducerBatch::open(next_batch, partition, now));
+                next_batch += 1;
                 added_bytes += BATCH_OVERHEAD_BYTES;
             }
             let Some(batch) = queue.back_mut() else { break };
@@ -221,9 +276,11 @@ impl RecordAccumulator {
                 batch.last_key = last_key;
             }
         }
+        let last_batch_full = queue.back().is_none_or(|b| b.is_full(batch_size));
+        self.next_batch = next_batch;
         self.queued_records += u64::from(records);
         self.queued_bytes += added_bytes;
-        let last_batch_full = queue.back().is_none_or(|b| b.is_full(batch_size));
+        self.sync_front(partition as usize);
         Appended { bytes: added_bytes, last_batch_full }
     }
 
@@ -235,24 +292,24 @@ impl RecordAccumulator {
         batch.closed = true;
         self.queued_records += u64::from(batch.records);
         self.queued_bytes += batch.bytes;
-        let queue = self.queues.entry(batch.partition).or_default();
+        let partition = batch.partition;
+        let queue = self.queue_mut(partition);
         let at = queue.iter().position(|b| b.created > batch.created).unwrap_or(queue.len());
         queue.insert(at, batch);
+        self.sync_front(partition as usize);
     }
 
     /// `RecordAccumulator.partitionReady` for the first batch of `partition`.
     pub fn readiness(&self, partition: u32, timing: Timing, now: Millis) -> Option<Readiness> {
-        let queue = self.queues.get(&partition)?;
-        let batch = queue.front()?;
-        let backing_off = batch.backing_off(timing.retry_backoff_ms, now);
+        let front = self.fronts.get(partition as usize).filter(|f| f.batches > 0)?;
+        let backing_off = front.attempts > 0 && now < front.last_attempt + timing.retry_backoff_ms;
         let time_to_wait = if backing_off { timing.retry_backoff_ms } else { timing.linger_ms };
-        let waited = now.saturating_sub(batch.last_attempt);
-        let full = queue.len() > 1 || batch.is_full(self.batch_size);
+        let waited = now.saturating_sub(front.last_attempt);
         let expired = waited >= time_to_wait;
-        Some(if (full || expired) && !backing_off {
+        Some(if (front.full || expired) && !backing_off {
             Readiness::Ready
         } else {
-            Readiness::WaitUntil(batch.last_attempt + time_to_wait)
+            Readiness::WaitUntil(front.last_attempt + time_to_wait)
         })
     }
 
@@ -260,29 +317,34 @@ impl RecordAccumulator {
     /// backing off. Draining does not wait for linger: once a broker has something ready, every
     /// partition it leads contributes its first batch.
     pub fn drain_first(&mut self, partition: u32, timing: Timing, now: Millis) -> Option<ProducerBatch> {
-        let queue = self.queues.get_mut(&partition)?;
+        let queue = self.queues.get_mut(partition as usize)?;
         if queue.front()?.backing_off(timing.retry_backoff_ms, now) {
             return None;
         }
         let mut batch = queue.pop_front()?;
         batch.closed = true;
-        if queue.is_empty() {
-            self.queues.remove(&partition);
-        }
+        self.sync_front(partition as usize);
         self.forget(&batch);
         Some(batch)
     }
 
     /// `RecordAccumulator.expiredBatches`: take out every batch past `delivery.timeout.ms`. Queues are
-    /// in creation order, so each is scanned from the front until a batch that has time left.
+    /// in creation order, so each is scanned from the front until a batch that has time left (and only
+    /// queues whose first batch has run out are visited at all).
     pub fn expire(&mut self, delivery_timeout_ms: Millis, now: Millis) -> Vec<ProducerBatch> {
+        let due: Vec<u32> = self
+            .waiting()
+            .filter(|(_, f)| delivery_timeout_ms <= now.saturating_sub(f.created))
+            .map(|(p, _)| p)
+            .collect();
         let mut expired = Vec::new();
-        for queue in self.queues.values_mut() {
+        for partition in due {
+            let queue = &mut self.queues[partition as usize];
             while queue.front().is_some_and(|b| b.reached_delivery_timeout(delivery_timeout_ms, now)) {
                 expired.extend(queue.pop_front());
             }
+            self.sync_front(partition as usize);
         }
-        self.queues.retain(|_, q| !q.is_empty());
         for batch in &expired {
             self.forget(batch);
         }
@@ -291,13 +353,17 @@ impl RecordAccumulator {
 
     /// The earliest `delivery.timeout.ms` deadline of a waiting batch.
     pub fn earliest_deadline(&self, delivery_timeout_ms: Millis) -> Option<Millis> {
-        self.queues.values().filter_map(|q| q.front()).map(|b| b.delivery_deadline(delivery_timeout_ms)).min()
+        self.waiting().map(|(_, f)| f.created.saturating_add(delivery_timeout_ms)).min()
     }
 
     /// Every queue as (partition, records of each batch), for tests comparing two accumulators.
     #[cfg(test)]
     pub fn layout(&self) -> Vec<(u32, Vec<u32>)> {
-        self.queues.iter().map(|(p, q)| (*p, q.iter().map(|b| b.records).collect())).collect()
+        (0u32..)
+            .zip(&self.queues)
+            .filter(|(_, q)| !q.is_empty())
+            .map(|(p, q)| (p, q.iter().map(|b| b.records).collect()))
+            .collect()
     }
 
     fn forget(&mut self, batch: &ProducerBatch) {

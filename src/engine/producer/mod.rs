@@ -505,17 +505,17 @@ impl Producer {
     fn run_sender(&mut self, ctx: &mut ProducerContext) {
         self.expire_batches(ctx);
         loop {
-            let (ready_nodes, leaders, next_check) = self.ready_nodes(ctx);
+            let scan = self.ready_nodes(ctx);
             let mut sent_any = false;
-            for node in ready_nodes {
+            for &node in &scan.ready {
                 if self.config.acks != Acks::Zero && !self.in_flight.can_send(node, self.config.max_in_flight) {
                     continue; // a response will wake the sender
                 }
-                sent_any |= self.send_to(node, &leaders, ctx);
+                sent_any |= self.send_to(node, scan.partitions_led_by(node), ctx);
             }
             if !sent_any {
                 let deadlines = [
-                    next_check,
+                    scan.next_check,
                     self.accumulator.earliest_deadline(self.config.delivery_timeout_ms),
                     self.in_flight.earliest_deadline(),
                 ];
@@ -530,29 +530,29 @@ impl Producer {
     /// `RecordAccumulator.ready`: brokers leading a partition whose first batch may go, the leader of
     /// every partition with batches, and when the next not-yet-ready batch should be looked at again.
     /// A partition without a leader waits (Kafka refreshes its metadata; each tick looks again).
-    fn ready_nodes(&self, ctx: &ProducerContext) -> (BTreeSet<BrokerId>, Vec<(u32, BrokerId)>, Option<Millis>) {
+    fn ready_nodes(&self, ctx: &ProducerContext) -> ReadyScan {
         let timing = self.timing();
-        let mut ready = BTreeSet::new();
-        let mut leaders = Vec::new();
-        let mut next_check: Option<Millis> = None;
+        let mut scan = ReadyScan::default();
         for partition in self.accumulator.partitions() {
             let Some(leader) = (ctx.leader_of)(partition) else { continue };
-            leaders.push((partition, leader));
+            scan.by_leader.push((leader, partition));
             match self.accumulator.readiness(partition, timing, ctx.now) {
                 Some(Readiness::Ready) => {
-                    ready.insert(leader);
+                    scan.ready.insert(leader);
                 }
-                Some(Readiness::WaitUntil(at)) => next_check = Some(next_check.map_or(at, |n| n.min(at))),
+                Some(Readiness::WaitUntil(at)) => scan.next_check = Some(scan.next_check.map_or(at, |n| n.min(at))),
                 None => {}
             }
         }
-        (ready, leaders, next_check)
+        // Stable: each broker's partitions stay in partition order, the order a drain visits them.
+        scan.by_leader.sort_by_key(|&(leader, _)| leader);
+        scan
     }
 
-    /// `drainBatchesForOneNode` + `sendProduceRequest`: the first batch of each partition `node` leads,
-    /// up to `max.request.size`, as one request. Returns whether anything was sent.
-    fn send_to(&mut self, node: BrokerId, leaders: &[(u32, BrokerId)], ctx: &mut ProducerContext) -> bool {
-        let mine: Vec<u32> = leaders.iter().filter(|(_, l)| *l == node).map(|(p, _)| *p).collect();
+    /// `drainBatchesForOneNode` + `sendProduceRequest`: the first batch of each of `mine` (the partitions
+    /// `node` leads, in order), up to `max.request.size`, as one request. Returns whether anything was sent.
+    fn send_to(&mut self, node: BrokerId, mine: &[(BrokerId, u32)], ctx: &mut ProducerContext) -> bool {
+        let mine: Vec<u32> = mine.iter().map(|&(_, p)| p).collect();
         if mine.is_empty() {
             return false;
         }
@@ -721,6 +721,26 @@ impl Producer {
 
     fn timing(&self) -> Timing {
         Timing { linger_ms: self.config.linger_ms, retry_backoff_ms: self.config.retry_backoff_ms }
+    }
+}
+
+/// One pass of the sender over the partitions with batches (see `Producer::ready_nodes`).
+#[derive(Debug, Default)]
+struct ReadyScan {
+    /// Brokers leading a partition whose first batch may go.
+    ready: BTreeSet<BrokerId>,
+    /// (leader, partition) of every partition with batches and a leader, by leader, then partition.
+    by_leader: Vec<(BrokerId, u32)>,
+    /// When the next not-yet-ready batch should be looked at again.
+    next_check: Option<Millis>,
+}
+
+impl ReadyScan {
+    /// The partitions `node` leads, in partition order.
+    fn partitions_led_by(&self, node: BrokerId) -> &[(BrokerId, u32)] {
+        let start = self.by_leader.partition_point(|&(leader, _)| leader < node);
+        let end = self.by_leader.partition_point(|&(leader, _)| leader <= node);
+        &self.by_leader[start..end]
     }
 }
 
