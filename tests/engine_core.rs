@@ -121,3 +121,23 @@ fn step_advances_to_the_next_visible_change() {
     assert_ne!(before, after);
     assert!(after.time >= before.time);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+    /// The UI advances by whatever its frames allow (up to 250 ms of wall time at up to 100× speed), so a
+    /// history must not depend on how time is cut into `advance_to` calls.
+    #[test]
+    fn any_cutting_of_time_into_frames_gives_the_same_history(
+        frames in proptest::collection::vec(1u64..3_000, 1..40)
+    ) {
+        let mut cut = Engine::new(&default_valid_scenario());
+        for frame in &frames {
+            cut.advance_by(*frame);
+        }
+        let mut whole = Engine::new(&default_valid_scenario());
+        whole.advance_to(cut.now());
+        proptest::prop_assert_eq!(cut.history_digest(), whole.history_digest());
+        proptest::prop_assert_eq!(cut.snapshot(), whole.snapshot());
+    }
+}

@@ -120,9 +120,13 @@ describe('interacting with the cluster', () => {
     await pollUntil(() => virtualTime(page), (t) => t > 15_000, { timeout: TIMEOUT, what: 'virtual time past 15 s' });
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
-    // Read time and HW of one paused moment (a frame already under way when Pause was pressed may still land).
-    const moment = async () => ({ t: await virtualTime(page), hw: await leaderHwSum(page), t2: await virtualTime(page) });
-    const { t: lateTime, hw: lateHw } = await pollUntil(moment, (m) => m.t === m.t2, { what: 'a settled paused moment' });
+    // Where playback paused is rarely on the slider's 100 ms grid, so the moment compared is the grid
+    // point at or before it: reached by scrubbing, read, left, and reached again.
+    const paused = await pollUntil(
+      async () => ({ t: await virtualTime(page), t2: (await page.waitForTimeout(250), await virtualTime(page)) }),
+      (m) => m.t === m.t2,
+      { what: 'a settled paused moment' },
+    );
     const scrub = (t) =>
       page.$eval(
         'input[aria-label=Timeline]',
@@ -132,11 +136,25 @@ describe('interacting with the cluster', () => {
         },
         t,
       );
+    // The HW of the moment shown, once two reads a little apart agree (the diagram has drawn it).
+    const settledHw = async () => {
+      const [hw] = await pollUntil(
+        async () => [await leaderHwSum(page), (await page.waitForTimeout(200), await leaderHwSum(page))],
+        ([a, b]) => a === b,
+        { what: 'a settled HW' },
+      );
+      return hw;
+    };
+    const lateTime = Math.floor(paused.t / 100) * 100;
+    await scrub(lateTime);
+    await pollUntil(() => virtualTime(page), (t) => t === lateTime, { what: `time ${lateTime} ms after scrubbing` });
+    const lateHw = await settledHw();
     await scrub(3_000);
     await pollUntil(() => virtualTime(page), (t) => t === 3_000, { what: 'time 3 s after scrubbing' });
-    const earlyHw = await leaderHwSum(page);
+    const earlyHw = await settledHw();
     assert.ok(earlyHw < lateHw, `HW at 3 s (${earlyHw}) is below HW at ${lateTime} ms (${lateHw})`);
     await scrub(lateTime);
+    await pollUntil(() => virtualTime(page), (t) => t === lateTime, { what: `time ${lateTime} ms again` });
     await pollUntil(() => leaderHwSum(page), (hw) => hw === lateHw, { what: 'the same HW again (deterministic replay)' });
     assertNoErrors(page);
     await page.close();
