@@ -393,6 +393,12 @@ impl Engine {
     }
 
     /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.
+    ///
+    /// Simplification: a parked follower fetch also completes when only the leader's HW moved. Kafka's
+    /// `DelayedFetch.tryComplete` completes it on new bytes, a rolled segment, a leader or epoch change or a
+    /// diverging epoch, not on a HW move, so its followers learn a new HW one fetch later. Here followers
+    /// track the leader's HW closely, which keeps a newly elected leader's HW at or above what consumers
+    /// already read (in Kafka it can briefly be lower); it costs about one fetch per append at scale.
     pub(super) fn after_leader_progress(&mut self, at: PartitionRef) {
         let now = self.now;
         let lag_max = self.replication.replica_lag_time_max_ms;
