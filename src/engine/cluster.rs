@@ -357,10 +357,24 @@ impl Partition {
         Ok(acks == Acks::All)
     }
 
-    /// Followers whose fetch was parked here waiting for data: the leader's progress completes their
-    /// fetch session's long poll now (the engine wakes each follower's session with this leader).
+    /// Followers whose fetch was parked here waiting for data: new records complete their fetch
+    /// session's long poll now (the engine wakes each follower's session with this leader).
     pub fn wake_parked_fetches(&mut self) -> Vec<BrokerId> {
-        std::mem::take(&mut self.parked_fetches).into_iter().collect()
+        let woken = self.parked_fetches.iter().copied().collect();
+        self.parked_fetches.clear(); // keeps its buffer: the next fetch parks again
+        woken
+    }
+
+    /// The leader's HW moved without new records: followers parked here learn it at once, as if their long
+    /// poll had returned it. A parked follower holds every record (it parked because nothing was left to
+    /// fetch), so its HW becomes the leader's. See `Engine::after_leader_progress` for why.
+    pub fn publish_high_watermark_to_parked(&mut self) {
+        let hw = self.high_watermark();
+        for follower in self.parked_fetches.iter() {
+            if let Some(replica) = self.replica_logs.get_mut(follower) {
+                replica.high_watermark = hw.min(replica.log.log_end_offset());
+            }
+        }
     }
 
     /// Whether `follower` replicates this partition from `leader` now: what keeps the partition in

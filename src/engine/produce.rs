@@ -173,7 +173,7 @@ impl Engine {
             self.visible_changes += 1;
         }
         for at in appended {
-            self.after_leader_progress(at);
+            self.after_leader_append(at);
         }
     }
 

@@ -392,27 +392,37 @@ impl Engine {
         self.topics[topic].partitions.iter().map(|p| p.leader.filter(|&l| self.broker_up(l))).collect()
     }
 
-    /// After the leader's log or HW moved: settle acks, and complete fetches parked at the leader.
+    /// After the leader's HW may have moved (a follower fetched, the ISR changed): move it, answer the
+    /// acks=all requests it now covers, and let parked followers know it.
     ///
-    /// Simplification: a parked follower fetch also completes when only the leader's HW moved. Kafka's
-    /// `DelayedFetch.tryComplete` completes it on new bytes, a rolled segment, a leader or epoch change or a
-    /// diverging epoch, not on a HW move, so its followers learn a new HW one fetch later. Here followers
-    /// track the leader's HW closely, which keeps a newly elected leader's HW at or above what consumers
-    /// already read (in Kafka it can briefly be lower); it costs about one fetch per append at scale.
+    /// Simplification: followers whose fetch is parked at the leader learn a new HW at once, as if their
+    /// long poll had returned it. Kafka's `DelayedFetch.tryComplete` completes a follower's long poll only on
+    /// new bytes, a rolled segment, a leader or epoch change or a diverging epoch, not on a HW move, so its
+    /// followers learn the HW one fetch later. Followers tracking the leader's HW keeps a newly elected
+    /// leader's HW at or above what consumers already read (in Kafka it can briefly be lower, which the
+    /// invariant checker forbids); and it costs no event, where waking the fetch cost two.
     pub(super) fn after_leader_progress(&mut self, at: PartitionRef) {
         let now = self.now;
         let lag_max = self.replication.replica_lag_time_max_ms;
         let partition = self.partition_mut(at);
         partition.update_high_watermark(now, lag_max);
+        // Unconditionally: the caller may have moved the HW already (a follower fetch moves it itself).
+        partition.publish_high_watermark_to_parked();
         let answers = partition.settle_pending_acks(now);
-        let woken = partition.wake_parked_fetches();
         self.answer_parts(at, answers);
+    }
+
+    /// New records at the leader: `after_leader_progress`, and the follower fetches parked at the leader
+    /// complete (`DelayedFetch`: bytes to return).
+    pub(super) fn after_leader_append(&mut self, at: PartitionRef) {
+        self.after_leader_progress(at);
+        let woken = self.partition_mut(at).wake_parked_fetches();
         for follower in woken {
             self.wake_fetch_session(follower, at);
         }
     }
 
-    /// New data (or a new HW) at a leader completes the long poll of `follower`'s session with it:
+    /// New data at a leader completes the long poll of `follower`'s session with it:
     /// the session fetches now (after the follower's extra delay). A session busy fetching right now
     /// fetches again at once instead of parking; a session with a fetch already on its way is left be.
     fn wake_fetch_session(&mut self, follower: BrokerId, at: PartitionRef) {

@@ -868,3 +868,18 @@ fn roll_by_segment_ms_survives_batches_merged_into_runs() {
     let first = log.segments().next().expect("segments");
     assert!(first.batches < 1_001, "the first segment's old batches were merged ({} stored)", first.batches);
 }
+
+#[test]
+fn the_batch_search_from_the_end_agrees_with_a_binary_search_for_every_offset() {
+    let mut log = PartitionLog::new(LogConfig::default(), 0);
+    for records in [1u32, 3, 1, 7, 2, 1, 1, 4, 9, 1, 2, 5, 1, 1, 3] {
+        append(&mut log, BatchSpec::unkeyed(records, S * u64::from(records), 0), 0);
+    }
+    let batches = &log.active().batches;
+    assert!(batches.len() > 4, "several batches to search");
+    for from in 0..=log.log_end_offset() + 2 {
+        let expected = batches.partition_point(|b| b.last_offset() < from);
+        assert_eq!(first_ending_at_or_after(batches, from), expected, "from {from}");
+    }
+    assert_eq!(first_ending_at_or_after(&[], 3), 0);
+}
