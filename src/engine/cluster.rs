@@ -532,9 +532,11 @@ impl Partition {
     /// deleted by retention on purpose and do not count. Offline partitions count nothing: their data
     /// may come back with the replica that has it.
     pub fn lost_acknowledged_records(&self) -> u64 {
+        if self.acked.is_empty() {
+            return 0;
+        }
         let Some(leader) = self.leader_replica() else { return 0 };
         let (log_start, leo) = (leader.log.log_start_offset(), leader.log.log_end_offset());
-        let entries = leader.epochs.entries();
         self.acked
             .iter()
             .map(|range| {
@@ -544,11 +546,8 @@ impl Partition {
                 }
                 let wanted = range.last + 1 - first;
                 // Offsets that epoch wrote in the leader's log: from its start to the next epoch's start.
-                let span = entries.iter().position(|(e, _)| *e == range.epoch).map(|i| {
-                    let start = entries[i].1;
-                    let end = entries.get(i + 1).map_or(leo, |(_, next)| *next).min(leo);
-                    (start, end)
-                });
+                let span =
+                    leader.epochs.span_of(range.epoch).map(|(start, next)| (start, next.unwrap_or(leo).min(leo)));
                 let held = span.map_or(0, |(start, end)| (range.last + 1).min(end).saturating_sub(first.max(start)));
                 wanted - held
             })
@@ -656,7 +655,7 @@ impl Partition {
         if follower.epochs.latest_epoch() == leader.epochs.latest_epoch() {
             return; // the usual case: nothing newer to learn (and no list of entries to build per fetch)
         }
-        for (epoch, start) in leader.epochs.entries() {
+        for (epoch, start) in leader.epochs.iter() {
             if start < new_leo && follower.epochs.latest_epoch().is_none_or(|latest| epoch > latest) {
                 let _ = follower.epochs.assign(epoch, start);
             }

@@ -57,7 +57,19 @@ impl LeaderEpochCache {
 
     /// The cached `(epoch, start offset)` entries, oldest first.
     pub fn entries(&self) -> Vec<(i32, Offset)> {
-        self.epochs.iter().map(|(&e, &o)| (e, o)).collect()
+        self.iter().collect()
+    }
+
+    /// The cached `(epoch, start offset)` entries, oldest first, without collecting them.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (i32, Offset)> + '_ {
+        self.epochs.iter().map(|(&e, &o)| (e, o))
+    }
+
+    /// Where `epoch` began and where the next cached epoch begins (`None` for the latest), if cached.
+    pub fn span_of(&self, epoch: i32) -> Option<(Offset, Option<Offset>)> {
+        let start = *self.epochs.get(&epoch)?;
+        let next = self.epochs.range((Excluded(epoch), Unbounded)).next().map(|(_, &o)| o);
+        Some((start, next))
     }
 
     /// Whether no epoch is cached (an empty or pre-epoch log).
@@ -221,6 +233,16 @@ pub fn follower_truncation_offset(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_epoch_spans_from_its_start_to_the_next_epochs_start() {
+        let c = cache(&[(0, 0), (2, 10), (5, 25)]);
+        assert_eq!(c.span_of(0), Some((0, Some(10))));
+        assert_eq!(c.span_of(2), Some((10, Some(25))));
+        assert_eq!(c.span_of(5), Some((25, None)), "the latest epoch has not ended");
+        assert_eq!(c.span_of(3), None, "an epoch the cache does not hold");
+        assert_eq!(c.iter().collect::<Vec<_>>(), c.entries());
+    }
 
     fn cache(entries: &[(i32, Offset)]) -> LeaderEpochCache {
         let mut cache = LeaderEpochCache::new();
