@@ -70,11 +70,23 @@ impl Session {
 
     /// Run time forward to `until`, applying recorded actions at their times on the way.
     pub fn advance_to(&mut self, until: Millis) {
+        self.advance_within(until, u64::MAX);
+    }
+
+    /// `advance_to`, but stop once about `max_events` engine events have run (see
+    /// `Engine::advance_within`); recorded actions are applied exactly as in an uninterrupted run.
+    /// Returns whether `until` was reached.
+    pub fn advance_within(&mut self, until: Millis, max_events: u64) -> bool {
+        let start = self.engine.events_processed();
+        let left = |engine: &Engine| max_events.saturating_sub(engine.events_processed() - start);
         while let Some(next) = self.next_pending().filter(|a| a.at_ms <= until) {
             let next = next.clone();
+            if !self.engine.advance_within(next.at_ms, left(&self.engine)) {
+                return false;
+            }
             self.replay(next);
         }
-        self.engine.advance_to(until);
+        self.engine.advance_within(until, left(&self.engine))
     }
 
     /// One step a person can see: the engine's next visible change, or the next recorded action if that
@@ -121,11 +133,17 @@ impl Session {
     /// Go to virtual time `to`: forward by running, backward by rebuilding from the scenario and replaying
     /// (deterministic, so the state at `to` is exactly what it was the first time).
     pub fn seek(&mut self, to: Millis) {
+        self.seek_within(to, u64::MAX);
+    }
+
+    /// `seek`, but stop once about `max_events` engine events have run. Returns whether `to` was reached;
+    /// if not, the session is at the last moment it reached (`now()`), exactly as a full replay passes it.
+    pub fn seek_within(&mut self, to: Millis, max_events: u64) -> bool {
         if to < self.engine.now() {
             self.engine = Engine::new(&self.scenario);
             self.applied = 0;
         }
-        self.advance_to(to);
+        self.advance_within(to, max_events)
     }
 
     fn next_pending(&self) -> Option<&TimedCommand> {

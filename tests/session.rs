@@ -138,3 +138,44 @@ fn recording_checks_only_the_new_action_and_keeps_the_log_on_refusal() {
     let e = valid.record_action(2, at(limits::TIMELINE_MS + 1)).expect_err("past the timeline");
     assert_eq!(e.field, "actions[2].at_ms");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The browser replays a link and plays frames within an event budget (so no scenario can freeze a
+    /// tab), stopping early and going on later: however the budget cuts a replay, recorded actions included,
+    /// it passes through exactly the states an uninterrupted replay does.
+    #[test]
+    fn a_replay_cut_short_by_an_event_budget_goes_on_to_the_same_history(
+        schedule in proptest::collection::vec((1u64..8_000, 0u8..6), 1..6),
+        budget in 1u64..400,
+    ) {
+        let recorded = live(&schedule);
+        let end = recorded.now();
+        let mut whole = Session::new(validate(recorded.scenario().clone()).expect("valid"));
+        whole.seek(end);
+        let mut cut = Session::new(validate(recorded.scenario().clone()).expect("valid"));
+        let mut stops = 0;
+        while !cut.seek_within(end, budget) {
+            stops += 1;
+            let mut reference = Session::new(validate(recorded.scenario().clone()).expect("valid"));
+            reference.seek(cut.now());
+            prop_assert_eq!(cut.engine().history_digest(), reference.engine().history_digest());
+            prop_assert_eq!(cut.snapshot(), reference.snapshot());
+        }
+        prop_assert!(stops > 0, "a budget of {} events stops a replay of {} ms at least once", budget, end);
+        prop_assert_eq!(cut.engine().history_digest(), whole.engine().history_digest());
+        prop_assert_eq!(cut.snapshot(), whole.snapshot());
+    }
+}
+
+#[test]
+fn a_replay_within_a_budget_reports_where_it_stopped() {
+    let mut s = session(default_scenario());
+    assert!(!s.seek_within(60_000, 50), "a minute of the default scenario is more than 50 events");
+    let reached = s.now();
+    assert!(reached > 0 && reached < 60_000, "stopped part way, at {reached} ms");
+    assert!(s.seek_within(reached, 0), "the moment reached needs no further events");
+    assert!(s.seek_within(60_000, u64::MAX));
+    assert_eq!(s.now(), 60_000);
+}

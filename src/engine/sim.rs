@@ -237,6 +237,26 @@ impl Engine {
         self.now = self.now.max(until);
     }
 
+    /// `advance_to(until)`, but stop once about `max_events` events have run: a browser tab stays
+    /// responsive whatever the scenario's size. Returns whether `until` was reached.
+    ///
+    /// It stops only between two milliseconds (every event of the last one run), with the clock at the
+    /// millisecond before the next event, so the state is exactly `advance_to(now())`'s: going on later, or
+    /// recording an action now, gives the history an uninterrupted run would have.
+    pub fn advance_within(&mut self, until: Millis, max_events: u64) -> bool {
+        let start = self.events_processed;
+        while let Some(at) = self.queue.next_time().filter(|&at| at <= until) {
+            if at > self.now && self.events_processed - start >= max_events {
+                self.now = at - 1;
+                return false;
+            }
+            let Some((at, event)) = self.queue.pop_due(at) else { break };
+            self.process(at, event);
+        }
+        self.now = self.now.max(until);
+        true
+    }
+
     pub fn advance_by(&mut self, delta: Millis) {
         self.advance_to(self.now + delta);
     }

@@ -43,6 +43,8 @@ struct Frame {
     topics: Rc<Vec<TopicSpec>>,
     now: Millis,
     horizon: Millis,
+    /// Why the last jump on the timeline (or a link's moment) stopped short, if it did.
+    replay_cut: Option<Rc<str>>,
 }
 
 impl Frame {
@@ -54,6 +56,7 @@ impl Frame {
             topics: live.topics(),
             now: live.now(),
             horizon: live.horizon(),
+            replay_cut: live.replay_cut(),
         }
     }
 }
@@ -277,6 +280,9 @@ pub fn app() -> Html {
                 </div>
                 <Controls playing={*playing} speed={*speed} {on_toggle} {on_step} {on_speed} />
                 <Timeline now={f.now} horizon={f.horizon} {on_seek} />
+                if let Some(cut) = f.replay_cut.clone() {
+                    <p class="replay-cut" role="status" data-replay-cut="">{ cut.to_string() }</p>
+                }
                 if let Some(banner) = links.banner.clone() {
                     <LinkBanner {banner} on_dismiss={links.dismiss.clone()} on_open_default={links.open_default.clone()} />
                 }

@@ -35,8 +35,28 @@ pub fn cluster_state(s: &Snapshot) -> Vec<String> {
     brokers.chain(replicas).chain(members).collect()
 }
 
+/// What a person reads when a replay stops at its budget: the moment asked for, the one shown, what next.
+fn replay_cut_text(wanted: Millis, reached: Millis, budget: u64) -> String {
+    use super::status::format_time;
+    format!(
+        "Replaying to {} would take too long in this tab (more than {budget} engine events): stopped at {}. \
+         Press play to go on from there.",
+        format_time(wanted),
+        format_time(reached)
+    )
+}
+
 /// Session steps one UI step may take looking for a change of the cluster's state.
 pub const STEP_TRIES: usize = 100;
+
+/// Engine events one animation frame may run. A large, busy scenario then plays slower than real time
+/// instead of freezing the tab (a hundred brokers at a million records a second run millions of events
+/// per simulated second); the small scenarios need a few events a frame and never meet it.
+pub const FRAME_EVENT_BUDGET: u64 = 50_000;
+
+/// Engine events a jump on the timeline or a link's moment may replay (a few seconds of work in a browser).
+/// A link can name any moment up to a simulated week; past this budget the replay stops and says so.
+pub const REPLAY_EVENT_BUDGET: u64 = 5_000_000;
 
 pub struct Live {
     session: Session,
@@ -47,6 +67,10 @@ pub struct Live {
     /// Every topic's current configs, refreshed when an action is applied (only actions change them).
     topics: Rc<Vec<TopicSpec>>,
     topics_at_actions: Option<usize>,
+    /// Why the last jump stopped short of the moment asked for, if it did.
+    replay_cut: Option<Rc<str>>,
+    /// Engine events a frame and a jump may run (`FRAME_EVENT_BUDGET`, `REPLAY_EVENT_BUDGET`).
+    budgets: (u64, u64),
 }
 
 impl Live {
@@ -58,9 +82,17 @@ impl Live {
             horizon: 0,
             topics: Rc::default(),
             topics_at_actions: None,
+            replay_cut: None,
+            budgets: (FRAME_EVENT_BUDGET, REPLAY_EVENT_BUDGET),
         };
         live.refresh();
         live
+    }
+
+    /// The same, with other event budgets for a frame and a jump (tests use small ones).
+    pub fn with_event_budgets(mut self, frame: u64, replay: u64) -> Live {
+        self.budgets = (frame, replay);
+        self
     }
 
     pub fn session(&self) -> &Session {
@@ -114,9 +146,10 @@ impl Live {
         self.session.engine().partition_detail(topic, partition)
     }
 
-    /// Play: run virtual time forward.
+    /// Play: run virtual time forward, within one frame's event budget (a scenario too busy for real time
+    /// falls behind instead of freezing the tab).
     pub fn advance_by(&mut self, ms: Millis) {
-        self.session.advance_to(self.session.now() + ms);
+        self.session.advance_within(self.session.now() + ms, self.budgets.0);
         self.refresh();
     }
 
@@ -145,8 +178,14 @@ impl Live {
             Rc::make_mut(&mut self.metrics).rewind(t);
             self.topics_at_actions = None;
         }
-        self.session.seek(t);
+        let reached = self.session.seek_within(t, self.budgets.1);
+        self.replay_cut = (!reached).then(|| replay_cut_text(t, self.session.now(), self.budgets.1).into());
         self.refresh();
+    }
+
+    /// Why the last jump (a timeline move or a link's moment) stopped short, if it did.
+    pub fn replay_cut(&self) -> Option<Rc<str>> {
+        self.replay_cut.clone()
     }
 
     /// Do something to the cluster now; recorded in the session's history. Acting after scrubbing back
@@ -184,6 +223,31 @@ mod tests {
 
     fn leader_of_partition_0(live: &Live) -> Option<i32> {
         live.snapshot().topics[0].partitions[0].leader
+    }
+
+    #[test]
+    fn a_jump_past_the_replay_budget_stops_says_where_and_play_goes_on_from_there() {
+        let mut live = Live::new(default_valid_scenario()).with_event_budgets(100, 300);
+        live.seek(3_600_000);
+        let reached = live.now();
+        assert!(reached > 0 && reached < 3_600_000, "stopped part way, at {reached} ms");
+        let cut = live.replay_cut().expect("the cut is explained");
+        assert!(cut.contains("60:00.0") && cut.contains("300 engine events"), "{cut}");
+        assert!(cut.contains(&crate::ui::status::format_time(reached)), "names the moment shown: {cut}");
+        live.advance_by(1_000);
+        assert!(live.now() > reached, "play goes on from the moment reached");
+        live.seek(live.now());
+        assert!(live.replay_cut().is_none(), "a jump that arrives clears the notice");
+    }
+
+    #[test]
+    fn a_frame_runs_at_most_its_event_budget_and_falls_behind_instead() {
+        let mut live = Live::new(default_valid_scenario()).with_event_budgets(20, 1_000_000);
+        let before = live.session().engine().events_processed();
+        live.advance_by(60_000);
+        let ran = live.session().engine().events_processed() - before;
+        assert!(live.now() < 60_000, "a minute of events does not fit in a 20-event frame");
+        assert!(ran < 200, "about the budget ran (every event of the last millisecond included): {ran}");
     }
 
     #[test]

@@ -68,6 +68,22 @@ describe('share links, embed and export', () => {
     });
   }
 
+  test('a link to a moment too far to replay stops at the budget, says so, and plays on from there', async () => {
+    // A simulated day of a preset is tens of millions of engine events: more than a tab may replay at once.
+    const day = 86_400_000;
+    const page = await h.openApp(`/#preset=broker-failure&t=${day}`);
+    const notice = page.locator('[data-replay-cut]');
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match(await notice.textContent(), /would take too long in this tab .* stopped at/);
+    const time = async () => Number(await page.locator('[data-virtual-time]').getAttribute('data-virtual-time'));
+    const reached = await time();
+    assert.ok(reached > 0 && reached < day, `stopped part way (${reached} ms)`);
+    await button(page, 'Play').click();
+    await pollUntil(time, (t) => t > reached, { what: 'time moving on from the moment reached' });
+    assertNoErrors(page);
+    await page.close();
+  });
+
   test('Copy link after a guided step makes an encoded link that reopens the same state', async () => {
     const page = await h.openApp('/#preset=broker-failure');
     await page.locator('[data-guided=broker-failure]').waitFor();
