@@ -223,6 +223,14 @@ impl Batch {
         }
     }
 
+    /// How many of the batch's first records fit in `max_bytes` at `bytes_for`'s proportion (at least one).
+    pub fn records_within(&self, max_bytes: u64) -> u64 {
+        let header = self.bytes.min(BATCH_OVERHEAD_BYTES);
+        let payload = u128::from(self.bytes - header).max(1);
+        let fit = u128::from(max_bytes.saturating_sub(header)) * u128::from(self.records.max(1)) / payload;
+        u64::try_from(fit).unwrap_or(u64::MAX).clamp(1, u64::from(self.records.max(1)))
+    }
+
     fn bytes_for(&self, kept: u64) -> u64 {
         let header = self.bytes.min(BATCH_OVERHEAD_BYTES);
         let payload = u128::from(self.bytes - header);

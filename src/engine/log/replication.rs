@@ -1,7 +1,8 @@
 //! What a follower does to its log: truncate a divergent tail, and copy the leader's batches.
 
 use super::PartitionLog;
-use super::segment::Segment;
+use super::batch::Batch;
+use super::segment::{MAX_PRODUCED_BATCH_BYTES, Segment};
 use crate::engine::types::{Millis, Offset};
 
 impl PartitionLog {
@@ -55,6 +56,12 @@ impl PartitionLog {
             if index > 0 && copied_bytes + piece.bytes > max_bytes {
                 break;
             }
+            if let Some(share) = share_of_run(&piece, max_bytes) {
+                // A merged run is the engine's, not a producer's batch: a fetch returns what fits, as Kafka's
+                // would return the batches the run stands for.
+                self.append_batch(share, now);
+                break;
+            }
             copied_bytes += piece.bytes;
             self.append_batch(piece, now);
         }
@@ -97,4 +104,14 @@ impl PartitionLog {
             *checkpoint = (*checkpoint).min(offset);
         }
     }
+}
+
+/// The first `max_bytes` (in proportion, at least one record) of `piece` when it is a merged run larger than
+/// one fetch (see `Segment::push`); `None` for anything a producer could have sent as one batch (never more
+/// than `batch.size`, at most 1 MiB) or a compacted batch (those are never merged).
+fn share_of_run(piece: &Batch, max_bytes: u64) -> Option<Batch> {
+    if piece.keys.is_some() || piece.bytes <= max_bytes.max(MAX_PRODUCED_BATCH_BYTES) {
+        return None;
+    }
+    piece.prefix_before(piece.base_offset + piece.records_within(max_bytes))
 }

@@ -7,8 +7,12 @@ use crate::engine::types::{Millis, Offset};
 /// Batches at the end of a segment kept exactly as written: what in-sync followers fetch and what a
 /// divergent tail is truncated from. Older ones are merged into runs (see `Segment::push`).
 pub(super) const EXACT_TAIL_BATCHES: usize = 64;
-/// Largest run of merged batches: Kafka's `replica.fetch.max.bytes` default (1 MiB).
-pub(super) const COALESCED_RUN_MAX_BYTES: u64 = 1_048_576;
+/// Largest run of merged batches. A follower fetching from one takes a proportional share of at most
+/// `replica.fetch.max.bytes` (`PartitionLog::copy_from`), so the run's size is a memory choice only: at a
+/// million records a second, runs of 1 MiB still added ~75 MB of entries per simulated hour.
+pub(super) const COALESCED_RUN_MAX_BYTES: u64 = 64 * 1_048_576;
+/// No producer batch is larger (`batch.size` is at most 1 MiB): anything larger in a log is a merged run.
+pub(super) const MAX_PRODUCED_BATCH_BYTES: u64 = 1_048_576;
 
 /// One segment. It covers offsets from `base_offset` up to the next segment's base offset (or the log end
 /// offset for the active segment); compaction may leave holes in that range, never records outside it.
@@ -90,9 +94,10 @@ impl Segment {
     /// cleaner decides record by record.
     ///
     /// Simplification: batches more than [`EXACT_TAIL_BATCHES`] behind a segment's newest one are stored
-    /// as runs of up to 1 MiB, so a follower catching up from far behind copies a run at a time (about
-    /// what one `replica.fetch.max.bytes` fetch returns anyway), a truncation inside a run keeps a
-    /// proportional share of its bytes, and `SegmentView::batches` counts stored runs.
+    /// as runs of up to 64 MiB, so a follower catching up from far behind copies a proportional share of a
+    /// run per fetch (what one `replica.fetch.max.bytes` fetch returns, cut at a record rather than a
+    /// batch boundary), a truncation inside a run keeps a proportional share of its bytes, and
+    /// `SegmentView::batches` counts stored runs.
     fn coalesce_behind_exact_tail(&mut self) {
         let Some(index) = self.batches.len().checked_sub(EXACT_TAIL_BATCHES + 1) else { return };
         // The first batch stays exact: its timestamp is what `segment.ms` rolls by (Kafka's

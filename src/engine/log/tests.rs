@@ -6,6 +6,7 @@ use crate::engine::types::TopicPartition;
 
 /// Bytes of one record's key and value in these tests.
 const RECORD_BYTES: u64 = 10;
+const REPLICA_FETCH_MAX: u64 = 1_048_576;
 /// `s` of the reference: the size of one single-record batch.
 const S: u64 = BATCH_OVERHEAD_BYTES + RECORD_BYTES;
 /// A virtual "now" far enough from 0 that old timestamps are old.
@@ -842,14 +843,16 @@ fn old_batches_of_a_non_compacted_topic_are_merged_into_runs_with_unchanged_tota
 }
 
 #[test]
-fn runs_stay_within_a_fetch_and_compacted_batches_are_never_merged() {
-    let big = segment::COALESCED_RUN_MAX_BYTES / 4 + 1;
+fn runs_stay_within_their_size_limit_and_compacted_batches_are_never_merged() {
+    let big = 1_000_000; // within max.message.bytes
     let mut log = PartitionLog::new(config(|c| c.segment_bytes = 1 << 40), 0);
-    for t in 0..200 {
+    for t in 0..1_000 {
         append(&mut log, BatchSpec::unkeyed(1, big, t), t);
     }
-    let batches = log.segments().next().expect("one segment").batches;
-    assert!(batches >= (200 - segment::EXACT_TAIL_BATCHES) / 3, "runs hold at most 3 such batches: {batches}");
+    let batches = log.segments().next().expect("one segment").batches as u64;
+    let per_run = segment::COALESCED_RUN_MAX_BYTES / big;
+    let at_least = 1 + (1_000 - 1 - segment::EXACT_TAIL_BATCHES as u64) / per_run + segment::EXACT_TAIL_BATCHES as u64;
+    assert!(batches >= at_least, "runs hold at most {per_run} such batches: {batches} stored");
 
     let mut compacted = PartitionLog::new(config(|c| c.cleanup_policy = CleanupPolicy::Compact), 0);
     append_singles(&mut compacted, 300, 0, 0);
@@ -882,4 +885,34 @@ fn the_batch_search_from_the_end_agrees_with_a_binary_search_for_every_offset() 
         assert_eq!(first_ending_at_or_after(batches, from), expected, "from {from}");
     }
     assert_eq!(first_ending_at_or_after(&[], 3), 0);
+}
+
+#[test]
+fn a_follower_far_behind_copies_one_fetch_worth_of_a_run_at_a_time() {
+    // 100-byte records, 20 a batch: 2,000 batches (~4 MB) end up mostly in one run, far over one fetch.
+    let mut leader = PartitionLog::new(LogConfig::default(), 0);
+    for t in 0..2_000 {
+        append(&mut leader, BatchSpec::unkeyed(20, 61 + 20 * 100, t), t);
+    }
+    let run_bytes = leader.active().batches[1].bytes;
+    assert!(run_bytes > 3 * REPLICA_FETCH_MAX, "a run of {run_bytes} bytes");
+    let mut follower = PartitionLog::new(LogConfig::default(), 0);
+    let mut fetches = 0;
+    while follower.log_end_offset() < leader.log_end_offset() {
+        let (before, size_before) = (follower.log_end_offset(), follower.size_bytes());
+        follower.copy_from(&leader, before, REPLICA_FETCH_MAX, 2_000);
+        follower.check_invariants();
+        assert!(follower.log_end_offset() > before, "every fetch makes progress");
+        let got = follower.size_bytes() - size_before;
+        assert!(
+            got <= REPLICA_FETCH_MAX,
+            "no fetch returns more than its maximum: {got} at fetch {fetches} from {before}"
+        );
+        fetches += 1;
+    }
+    assert!(fetches >= 4, "about 4 MB takes at least 4 fetches of 1 MiB: {fetches}");
+    assert_eq!(follower.count_records_in(0, leader.log_end_offset()), 40_000);
+    // Each share carries a batch header of its own, as the batches the run stands for did.
+    let extra = follower.size_bytes().abs_diff(leader.size_bytes());
+    assert!(extra <= 61 * fetches, "shares of a run add up to the run, headers aside: {extra} bytes apart");
 }
