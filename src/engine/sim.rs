@@ -231,10 +231,7 @@ impl Engine {
 
     /// Run every event due up to and including `until`, then set the clock to `until`.
     pub fn advance_to(&mut self, until: Millis) {
-        while let Some((at, event)) = self.queue.pop_due(until) {
-            self.process(at, event);
-        }
-        self.now = self.now.max(until);
+        self.advance_within(until, u64::MAX);
     }
 
     /// `advance_to(until)`, but stop once about `max_events` events have run: a browser tab stays
