@@ -20,23 +20,29 @@ fn warm_up_seconds() -> u64 {
     std::env::var("KAFKAVIZ_BENCH_WARMUP_S").ok().and_then(|s| s.parse().ok()).unwrap_or(2)
 }
 
-static LARGE: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
-    let mut engine = Engine::new(&large_scenario::large_valid_scenario());
+/// An engine for `scenario`, warmed up to its steady state, behind the lock divan's benches share.
+fn warmed_up(scenario: &kafkaviz::scenario::ValidScenario) -> Mutex<Engine> {
+    let mut engine = Engine::new(scenario);
     engine.advance_to(warm_up_seconds() * 1_000);
     Mutex::new(engine)
-});
+}
 
-static LARGE_TUNED: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
-    let mut engine = Engine::new(&large_scenario::large_valid_scenario_tuned());
-    engine.advance_to(warm_up_seconds() * 1_000);
-    Mutex::new(engine)
-});
+static LARGE: LazyLock<Mutex<Engine>> = LazyLock::new(|| warmed_up(&large_scenario::large_valid_scenario()));
+static LARGE_TUNED: LazyLock<Mutex<Engine>> =
+    LazyLock::new(|| warmed_up(&large_scenario::large_valid_scenario_tuned()));
+static SEED: LazyLock<Mutex<Engine>> = LazyLock::new(|| warmed_up(&kafkaviz::ui::default_valid_scenario()));
 
-static SEED: LazyLock<Mutex<Engine>> = LazyLock::new(|| {
-    let mut engine = Engine::new(&kafkaviz::ui::default_valid_scenario());
-    engine.advance_to(warm_up_seconds() * 1_000);
-    Mutex::new(engine)
-});
+/// `Engine::advance_by(16)`: every event of one frame; each sample moves the engine on by one more frame.
+fn bench_frame(bencher: divan::Bencher, engine: &Mutex<Engine>) {
+    let mut engine = engine.lock().expect("not poisoned");
+    bencher.bench_local(|| engine.advance_by(FRAME_MS));
+}
+
+/// `Engine::snapshot()`: the view model the UI draws each frame.
+fn bench_snapshot(bencher: divan::Bencher, engine: &Mutex<Engine>) {
+    let engine = engine.lock().expect("not poisoned");
+    bencher.bench_local(|| engine.snapshot());
+}
 
 fn main() {
     divan::main();
@@ -45,18 +51,14 @@ fn main() {
 mod large {
     use super::*;
 
-    /// `Engine::advance_by(16)`: every event of one frame.
     #[divan::bench(sample_count = 30, sample_size = 1)]
     fn advance_one_frame(bencher: divan::Bencher) {
-        let mut engine = LARGE.lock().expect("not poisoned");
-        bencher.bench_local(|| engine.advance_by(FRAME_MS));
+        bench_frame(bencher, &LARGE);
     }
 
-    /// `Engine::snapshot()`: the view model the UI draws each frame.
     #[divan::bench(sample_count = 30, sample_size = 1)]
     fn snapshot(bencher: divan::Bencher) {
-        let engine = LARGE.lock().expect("not poisoned");
-        bencher.bench_local(|| engine.snapshot());
+        bench_snapshot(bencher, &LARGE);
     }
 }
 
@@ -66,14 +68,12 @@ mod large_tuned {
 
     #[divan::bench(sample_count = 30, sample_size = 1)]
     fn advance_one_frame(bencher: divan::Bencher) {
-        let mut engine = LARGE_TUNED.lock().expect("not poisoned");
-        bencher.bench_local(|| engine.advance_by(FRAME_MS));
+        bench_frame(bencher, &LARGE_TUNED);
     }
 
     #[divan::bench(sample_count = 30, sample_size = 1)]
     fn snapshot(bencher: divan::Bencher) {
-        let engine = LARGE_TUNED.lock().expect("not poisoned");
-        bencher.bench_local(|| engine.snapshot());
+        bench_snapshot(bencher, &LARGE_TUNED);
     }
 }
 
@@ -82,13 +82,11 @@ mod seed {
 
     #[divan::bench(sample_count = 200)]
     fn advance_one_frame(bencher: divan::Bencher) {
-        let mut engine = SEED.lock().expect("not poisoned");
-        bencher.bench_local(|| engine.advance_by(FRAME_MS));
+        bench_frame(bencher, &SEED);
     }
 
     #[divan::bench(sample_count = 200)]
     fn snapshot(bencher: divan::Bencher) {
-        let engine = SEED.lock().expect("not poisoned");
-        bencher.bench_local(|| engine.snapshot());
+        bench_snapshot(bencher, &SEED);
     }
 }
