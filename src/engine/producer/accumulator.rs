@@ -75,18 +75,33 @@ impl ProducerBatch {
 
     /// `ProducerBatch.hasReachedDeliveryTimeout`.
     pub fn reached_delivery_timeout(&self, delivery_timeout_ms: Millis, now: Millis) -> bool {
-        delivery_timeout_ms <= now.saturating_sub(self.created)
+        reached_delivery_timeout(self.created, delivery_timeout_ms, now)
     }
 
     /// When `delivery.timeout.ms` runs out for this batch.
     pub fn delivery_deadline(&self, delivery_timeout_ms: Millis) -> Millis {
-        self.created.saturating_add(delivery_timeout_ms)
+        delivery_deadline(self.created, delivery_timeout_ms)
     }
 
     /// A retried batch still inside its `retry.backoff.ms`.
     fn backing_off(&self, retry_backoff_ms: Millis, now: Millis) -> bool {
-        self.attempts > 0 && now < self.last_attempt + retry_backoff_ms
+        backing_off(self.attempts, self.last_attempt, retry_backoff_ms, now)
     }
+}
+
+/// `hasReachedDeliveryTimeout` of a batch created at `created`; shared by a batch and its queue's `Front`.
+fn reached_delivery_timeout(created: Millis, delivery_timeout_ms: Millis, now: Millis) -> bool {
+    delivery_timeout_ms <= now.saturating_sub(created)
+}
+
+/// When `delivery.timeout.ms` runs out for a batch created at `created`.
+fn delivery_deadline(created: Millis, delivery_timeout_ms: Millis) -> Millis {
+    created.saturating_add(delivery_timeout_ms)
+}
+
+/// A batch re-queued `attempts` times, last at `last_attempt`, still inside its `retry.backoff.ms`.
+fn backing_off(attempts: u32, last_attempt: Millis, retry_backoff_ms: Millis, now: Millis) -> bool {
+    attempts > 0 && now < last_attempt + retry_backoff_ms
 }
 
 /// What one append did, for the sticky partitioner (`RecordAppendResult`).
@@ -302,7 +317,7 @@ impl RecordAccumulator {
     /// `RecordAccumulator.partitionReady` for the first batch of `partition`.
     pub fn readiness(&self, partition: u32, timing: Timing, now: Millis) -> Option<Readiness> {
         let front = self.fronts.get(partition as usize).filter(|f| f.batches > 0)?;
-        let backing_off = front.attempts > 0 && now < front.last_attempt + timing.retry_backoff_ms;
+        let backing_off = backing_off(front.attempts, front.last_attempt, timing.retry_backoff_ms, now);
         let time_to_wait = if backing_off { timing.retry_backoff_ms } else { timing.linger_ms };
         let waited = now.saturating_sub(front.last_attempt);
         let expired = waited >= time_to_wait;
@@ -334,7 +349,7 @@ impl RecordAccumulator {
     pub fn expire(&mut self, delivery_timeout_ms: Millis, now: Millis) -> Vec<ProducerBatch> {
         let due: Vec<u32> = self
             .waiting()
-            .filter(|(_, f)| delivery_timeout_ms <= now.saturating_sub(f.created))
+            .filter(|(_, f)| reached_delivery_timeout(f.created, delivery_timeout_ms, now))
             .map(|(p, _)| p)
             .collect();
         let mut expired = Vec::new();
@@ -353,7 +368,7 @@ impl RecordAccumulator {
 
     /// The earliest `delivery.timeout.ms` deadline of a waiting batch.
     pub fn earliest_deadline(&self, delivery_timeout_ms: Millis) -> Option<Millis> {
-        self.waiting().map(|(_, f)| f.created.saturating_add(delivery_timeout_ms)).min()
+        self.waiting().map(|(_, f)| delivery_deadline(f.created, delivery_timeout_ms)).min()
     }
 
     /// Every queue as (partition, records of each batch), for tests comparing two accumulators.
