@@ -69,8 +69,15 @@ pub struct Live {
     topics_at_actions: Option<usize>,
     /// Why the last jump stopped short of the moment asked for, if it did.
     replay_cut: Option<Rc<str>>,
-    /// Engine events a frame and a jump may run (`FRAME_EVENT_BUDGET`, `REPLAY_EVENT_BUDGET`).
-    budgets: (u64, u64),
+    budgets: EventBudgets,
+}
+
+/// Engine events a frame and a jump may run (`FRAME_EVENT_BUDGET`, `REPLAY_EVENT_BUDGET` unless a test
+/// sets others).
+#[derive(Clone, Copy, Debug)]
+struct EventBudgets {
+    frame: u64,
+    replay: u64,
 }
 
 impl Live {
@@ -83,7 +90,7 @@ impl Live {
             topics: Rc::default(),
             topics_at_actions: None,
             replay_cut: None,
-            budgets: (FRAME_EVENT_BUDGET, REPLAY_EVENT_BUDGET),
+            budgets: EventBudgets { frame: FRAME_EVENT_BUDGET, replay: REPLAY_EVENT_BUDGET },
         };
         live.refresh();
         live
@@ -91,7 +98,7 @@ impl Live {
 
     /// The same, with other event budgets for a frame and a jump (tests use small ones).
     pub fn with_event_budgets(mut self, frame: u64, replay: u64) -> Live {
-        self.budgets = (frame, replay);
+        self.budgets = EventBudgets { frame, replay };
         self
     }
 
@@ -149,7 +156,7 @@ impl Live {
     /// Play: run virtual time forward, within one frame's event budget (a scenario too busy for real time
     /// falls behind instead of freezing the tab).
     pub fn advance_by(&mut self, ms: Millis) {
-        self.session.advance_within(self.session.now() + ms, self.budgets.0);
+        self.session.advance_within(self.session.now() + ms, self.budgets.frame);
         self.refresh();
     }
 
@@ -178,8 +185,9 @@ impl Live {
             Rc::make_mut(&mut self.metrics).rewind(t);
             self.topics_at_actions = None;
         }
-        let reached = self.session.seek_within(t, self.budgets.1);
-        self.replay_cut = (!reached).then(|| replay_cut_text(t, self.session.now(), self.budgets.1).into());
+        let budget = self.budgets.replay;
+        let reached = self.session.seek_within(t, budget);
+        self.replay_cut = (!reached).then(|| replay_cut_text(t, self.session.now(), budget).into());
         self.refresh();
     }
 
