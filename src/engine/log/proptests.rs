@@ -1,7 +1,8 @@
 //! Property test: random appends, truncations, DeleteRecords, retention, cleaning and follower fetches keep
 //! the log's invariants; the LEO only goes back through `truncate_to`; the log start offset only goes back
 //! when `truncate_to` cuts below it (Kafka's `logStartOffset = min(target, logStartOffset)`); cleaning keeps
-//! each key's latest value and never renumbers; a follower holds every record the leader still has.
+//! each key's latest value and never renumbers; a follower holds every record the leader still has. And
+//! merging old batches into runs keeps every offset and the newest batches exact.
 
 use std::collections::BTreeMap;
 
@@ -164,6 +165,61 @@ proptest! {
         };
         for op in &ops {
             replicas.apply(op)?;
+        }
+    }
+}
+
+/// One step of the runs property: append `count` batches of `records` records each, or truncate `back` offsets.
+#[derive(Clone, Debug)]
+enum RunsOp {
+    Append { count: u32, records: u32 },
+    Truncate { back: u64 },
+}
+
+fn runs_op() -> impl Strategy<Value = RunsOp> {
+    prop_oneof![
+        3 => (1u32..200, 1u32..4).prop_map(|(count, records)| RunsOp::Append { count, records }),
+        1 => (0u64..300).prop_map(|back| RunsOp::Truncate { back }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+    /// Old batches of a non-compacted topic merge into runs in chunks, with truncations in between: every
+    /// offset stays readable, totals match what was appended, and the newest batches appended since the
+    /// last truncation (up to `EXACT_TAIL_BATCHES`) are stored exactly as appended.
+    #[test]
+    fn merging_into_runs_keeps_every_offset_and_the_exact_tail(ops in prop::collection::vec(runs_op(), 1..30)) {
+        let config = LogConfig { segment_bytes: 1 << 40, ..LogConfig::default() };
+        let mut log = PartitionLog::new(config, 0);
+        let mut appended_since_truncation: Vec<(Offset, u32)> = Vec::new();
+        let mut now = 0;
+        for op in &ops {
+            match *op {
+                RunsOp::Append { count, records } => {
+                    for _ in 0..count {
+                        now += 1;
+                        let spec = BatchSpec::unkeyed(records, BATCH_OVERHEAD_BYTES + 10 * u64::from(records), now);
+                        let (first, _) = log.append(spec, now).expect("valid batch");
+                        appended_since_truncation.push((first, records));
+                    }
+                }
+                RunsOp::Truncate { back } => {
+                    log.truncate_to(log.log_end_offset().saturating_sub(back), now);
+                    appended_since_truncation.clear();
+                }
+            }
+            log.check_invariants();
+            let leo = log.log_end_offset();
+            prop_assert_eq!(log.count_records_in(0, leo), leo, "every offset below the LEO is there");
+            let stored = &log.segments[0].batches;
+            let exact = appended_since_truncation.len().min(segment::EXACT_TAIL_BATCHES);
+            let tail: Vec<(Offset, u32)> =
+                stored[stored.len() - exact..].iter().map(|b| (b.base_offset, b.records)).collect();
+            prop_assert_eq!(&tail[..], &appended_since_truncation[appended_since_truncation.len() - exact..]);
+            // The exact first batch, one run (these batches are small) and the tail still to merge.
+            prop_assert!(stored.len() < segment::EXACT_TAIL_BATCHES + segment::MERGE_CHUNK_BATCHES + 2, "{} stored", stored.len());
         }
     }
 }

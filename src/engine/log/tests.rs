@@ -828,10 +828,15 @@ fn old_batches_of_a_non_compacted_topic_are_merged_into_runs_with_unchanged_tota
     assert_eq!((segment.records, segment.size_bytes, log.log_end_offset()), (records, 1_000 * S, records));
     assert_eq!(segment.largest_timestamp, 999);
     assert!(
-        segment.batches <= segment::EXACT_TAIL_BATCHES + 2,
-        "1,000 small batches are stored as the exact first batch, one run and the exact tail: {}",
+        segment.batches < segment::EXACT_TAIL_BATCHES + segment::MERGE_CHUNK_BATCHES + 2,
+        "1,000 small batches are stored as the exact first batch, one run and an exact tail of fewer than \
+         EXACT_TAIL_BATCHES + MERGE_CHUNK_BATCHES: {}",
         segment.batches
     );
+    let stored = &log.segments[0].batches;
+    let exact_tail = &stored[stored.len() - segment::EXACT_TAIL_BATCHES..];
+    let newest: Vec<u32> = (1_000 - segment::EXACT_TAIL_BATCHES as u64..1_000).map(|t| 1 + (t % 3) as u32).collect();
+    assert_eq!(exact_tail.iter().map(|b| b.records).collect::<Vec<_>>(), newest, "the newest batches stay exact");
     // Reading and counting see every offset, whatever the representation.
     assert_eq!(log.count_records_in(0, records), records);
     assert_eq!(log.advance(5, 100, records), Advance { next_offset: 105, records: 100 });
