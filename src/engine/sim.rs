@@ -386,13 +386,11 @@ impl Engine {
             self.leader_tables.store(topic, self.current_leaders(topic));
         }
         debug_assert_eq!(
-            self.leader_tables.get(topic),
+            self.leader_tables.get(topic).leaders(),
             self.current_leaders(topic).as_slice(),
             "a change of leader or broker did not invalidate the producers' leader table"
         );
-        let leaders = self.leader_tables.get(topic);
-        let leader_of = |partition: u32| leaders.get(partition as usize).copied().flatten();
-        let mut ctx = ProducerContext::new(self.now, &mut self.rng, &leader_of);
+        let mut ctx = ProducerContext::new(self.now, &mut self.rng, self.leader_tables.get(topic));
         call(&mut self.producers[p], &mut ctx);
         let ProducerContext { schedule, requests, narration, .. } = ctx;
         for (at, event) in schedule {

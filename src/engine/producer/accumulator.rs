@@ -84,7 +84,7 @@ impl ProducerBatch {
     }
 
     /// A retried batch still inside its `retry.backoff.ms`.
-    fn backing_off(&self, retry_backoff_ms: Millis, now: Millis) -> bool {
+    pub(super) fn backing_off(&self, retry_backoff_ms: Millis, now: Millis) -> bool {
         backing_off(self.attempts, self.last_attempt, retry_backoff_ms, now)
     }
 }

@@ -36,6 +36,7 @@ use self::delivery::{InFlight, OutcomeLog, Trouble, TroubleTracker, expiry_messa
 use self::keys::{KeyPicker, Partitioning};
 use super::isr::{Acks, ProduceError};
 use super::log::KeyRecord;
+use super::metadata::TopicLeaders;
 use super::partitioner::PartitionQueue;
 use super::rng::RandomSource;
 use super::snapshot::ProducerView;
@@ -126,16 +127,16 @@ pub struct PartitionResult {
 pub struct ProducerContext<'a> {
     pub now: Millis,
     pub rng: &'a mut dyn RandomSource,
-    /// The current leader of each partition of the producer's topic, from its metadata.
-    pub leader_of: &'a dyn Fn(u32) -> Option<BrokerId>,
+    /// The producer's metadata of its topic: each partition's leader, each broker's partitions.
+    pub leaders: &'a TopicLeaders,
     pub schedule: Vec<(Millis, ProducerEvent)>,
     pub requests: Vec<ProduceRequest>,
     pub narration: Vec<String>,
 }
 
 impl<'a> ProducerContext<'a> {
-    pub fn new(now: Millis, rng: &'a mut dyn RandomSource, leader_of: &'a dyn Fn(u32) -> Option<BrokerId>) -> Self {
-        ProducerContext { now, rng, leader_of, schedule: Vec::new(), requests: Vec::new(), narration: Vec::new() }
+    pub fn new(now: Millis, rng: &'a mut dyn RandomSource, leaders: &'a TopicLeaders) -> Self {
+        ProducerContext { now, rng, leaders, schedule: Vec::new(), requests: Vec::new(), narration: Vec::new() }
     }
 }
 
@@ -200,8 +201,9 @@ pub struct Producer {
     compacted: bool,
     /// Percentage of keyed records sent with a null value (tombstones), on a compacted topic.
     tombstone_share_percent: u32,
-    /// Rotates the partition a drain starts at (`RecordAccumulator.drainIndex`), for fairness.
-    drain_index: usize,
+    /// Per broker, the index in its partitions where the next drain starts (`RecordAccumulator.nodesDrainIndex`):
+    /// so a request that fills up before the end does not starve that broker's later partitions.
+    drain_index: BTreeMap<BrokerId, usize>,
     outcomes: OutcomeLog,
     trouble: TroubleTracker,
     stats: ProduceStats,
@@ -228,7 +230,7 @@ impl Producer {
             request_check_at: None,
             compacted,
             tombstone_share_percent: spec.tombstone_share_percent,
-            drain_index: 0,
+            drain_index: BTreeMap::new(),
             outcomes: OutcomeLog::default(),
             trouble: TroubleTracker::default(),
             stats: ProduceStats::default(),
@@ -412,7 +414,7 @@ impl Producer {
             return;
         }
         let available: Vec<u32> = if self.partitioning.needs_available(&self.keys) {
-            (0..self.partitions).filter(|p| (ctx.leader_of)(*p).is_some()).collect()
+            (0..self.partitions).filter(|p| ctx.leaders.leader_of(*p).is_some()).collect()
         } else {
             Vec::new()
         };
@@ -511,7 +513,7 @@ impl Producer {
                 if self.config.acks != Acks::Zero && !self.in_flight.can_send(node, self.config.max_in_flight) {
                     continue; // a response will wake the sender
                 }
-                sent_any |= self.send_to(node, scan.partitions_led_by(node), ctx);
+                sent_any |= self.send_to(node, ctx);
             }
             if !sent_any {
                 let deadlines = [
@@ -527,15 +529,14 @@ impl Producer {
         }
     }
 
-    /// `RecordAccumulator.ready`: brokers leading a partition whose first batch may go, the leader of
-    /// every partition with batches, and when the next not-yet-ready batch should be looked at again.
-    /// A partition without a leader waits (Kafka refreshes its metadata; each tick looks again).
+    /// `RecordAccumulator.ready`: brokers leading a partition whose first batch may go, and when the next
+    /// not-yet-ready batch should be looked at again. A partition without a leader waits (Kafka refreshes
+    /// its metadata; each tick looks again).
     fn ready_nodes(&self, ctx: &ProducerContext) -> ReadyScan {
         let timing = self.timing();
         let mut scan = ReadyScan::default();
         for partition in self.accumulator.partitions() {
-            let Some(leader) = (ctx.leader_of)(partition) else { continue };
-            scan.by_leader.push((leader, partition));
+            let Some(leader) = ctx.leaders.leader_of(partition) else { continue };
             match self.accumulator.readiness(partition, timing, ctx.now) {
                 Some(Readiness::Ready) => {
                     scan.ready.insert(leader);
@@ -544,34 +545,41 @@ impl Producer {
                 None => {}
             }
         }
-        // Stable: each broker's partitions stay in partition order, the order a drain visits them.
-        scan.by_leader.sort_by_key(|&(leader, _)| leader);
         scan
     }
 
-    /// `drainBatchesForOneNode` + `sendProduceRequest`: the first batch of each of `mine` (the partitions
-    /// `node` leads, in order), up to `max.request.size`, as one request. Returns whether anything was sent.
-    fn send_to(&mut self, node: BrokerId, mine: &[(BrokerId, u32)], ctx: &mut ProducerContext) -> bool {
-        let mine: Vec<u32> = mine.iter().map(|&(_, p)| p).collect();
+    /// `drainBatchesForOneNode` + `sendProduceRequest`: the first batch of each partition `node` leads, up
+    /// to `max.request.size`, as one request. The walk starts at the broker's drain index, goes round its
+    /// partitions once, and leaves the index at the partition it visited last (where a full request
+    /// stopped, so that partition goes first next time). Returns whether anything was sent.
+    fn send_to(&mut self, node: BrokerId, ctx: &mut ProducerContext) -> bool {
+        let leaders = ctx.leaders;
+        let mine = leaders.partitions_led_by(node);
         if mine.is_empty() {
             return false;
         }
         let tracked = self.config.acks != Acks::Zero;
         let wire = tracked.then(|| self.in_flight.open_wire(node));
-        let start = self.drain_index % mine.len();
-        self.drain_index = self.drain_index.wrapping_add(1);
+        let start = self.drain_index.get(&node).map_or(0, |i| i % mine.len());
         let timing = self.timing();
         let mut size = 0;
         let mut parts = Vec::new();
-        for &partition in mine[start..].iter().chain(&mine[..start]) {
-            let next_bytes = self.accumulator.first(partition).map_or(0, |b| b.bytes);
-            if !parts.is_empty() && size + next_bytes > MAX_REQUEST_SIZE_BYTES {
+        let mut visited = start;
+        for index in (start..mine.len()).chain(0..start) {
+            visited = index;
+            let (_, partition) = mine[index];
+            let Some(first) = self.accumulator.first(partition) else { continue };
+            if first.backing_off(timing.retry_backoff_ms, ctx.now) {
+                continue;
+            }
+            if !parts.is_empty() && size + first.bytes > MAX_REQUEST_SIZE_BYTES {
                 break;
             }
             let Some(batch) = self.accumulator.drain_first(partition, timing, ctx.now) else { continue };
             size += batch.bytes;
             parts.push(self.dispatch(batch, node, wire, ctx));
         }
+        self.drain_index.insert(node, visited);
         if parts.is_empty() {
             if let Some(wire) = wire {
                 self.in_flight.discard_wire(wire);
@@ -729,19 +737,8 @@ impl Producer {
 struct ReadyScan {
     /// Brokers leading a partition whose first batch may go.
     ready: BTreeSet<BrokerId>,
-    /// (leader, partition) of every partition with batches and a leader, by leader, then partition.
-    by_leader: Vec<(BrokerId, u32)>,
     /// When the next not-yet-ready batch should be looked at again.
     next_check: Option<Millis>,
-}
-
-impl ReadyScan {
-    /// The partitions `node` leads, in partition order.
-    fn partitions_led_by(&self, node: BrokerId) -> &[(BrokerId, u32)] {
-        let start = self.by_leader.partition_point(|&(leader, _)| leader < node);
-        let end = self.by_leader.partition_point(|&(leader, _)| leader <= node);
-        &self.by_leader[start..end]
-    }
 }
 
 /// The log's view of a record with key `index`: its id, and a tombstone (null value) with

@@ -58,9 +58,8 @@ impl Harness {
     }
 
     fn call<R>(&mut self, f: impl FnOnce(&mut Producer, &mut ProducerContext) -> R) -> R {
-        let leaders = self.leaders.clone();
-        let leader_of = move |p: u32| leaders.get(p as usize).copied().flatten();
-        let mut ctx = ProducerContext::new(self.now, &mut self.rng, &leader_of);
+        let leaders = TopicLeaders::new(self.leaders.clone());
+        let mut ctx = ProducerContext::new(self.now, &mut self.rng, &leaders);
         let result = f(&mut self.producer, &mut ctx);
         let ProducerContext { schedule, requests, narration, .. } = ctx;
         for (at, event) in schedule {
@@ -265,6 +264,42 @@ fn the_in_flight_limit_holds_back_requests_until_answers_come() {
     assert_eq!(h.requests.len(), 3, "an answer frees a slot; the waiting records leave as one batch");
     assert_eq!(h.requests[2].1.records, 163, "the oldest waiting batch, full at 163 records of 100 B");
     assert_eq!(h.producer.stats().peak_in_flight_requests, 2);
+}
+
+/// `drainBatchesForOneNode`: a request that fills `max.request.size` stops at a partition, and the
+/// broker's next request starts there (its own drain index), so every partition it leads is served in
+/// turn; restarting one past the last start would send the same partitions again and starve the rest.
+#[test]
+fn a_full_request_stops_where_the_next_one_to_that_broker_starts() {
+    const PARTITIONS: u32 = 100;
+    let mut s = spec(100_000.0, KeySpec::uniform("order-", 42, 1));
+    s.partitioner = PartitionerSpec::RoundRobin;
+    s.max_in_flight_requests_per_connection = 1;
+    s.linger_ms = 0;
+    let mut h = Harness::new(s, PARTITIONS);
+    h.leaders = vec![Some(1); PARTITIONS as usize];
+    h.run_until(500);
+    let partitions_of = |h: &Harness, request: u64| -> Vec<u32> {
+        h.requests.iter().filter(|(_, r)| r.request == request).map(|(_, r)| r.partition).collect()
+    };
+    let mut starts = Vec::new();
+    let mut served = std::collections::BTreeSet::new();
+    for _ in 0..3 {
+        let last = h.requests.last().expect("a request is waiting for its answer").1.request;
+        h.respond(last, Ok(()));
+        h.run_until(500);
+        let next = h.requests.last().expect("the answer let the next request go").1.request;
+        let parts = partitions_of(&h, next);
+        assert!(parts.len() < PARTITIONS as usize, "1 MiB holds fewer than 100 full batches: {}", parts.len());
+        let consecutive = parts.windows(2).all(|w| w[1] == (w[0] + 1) % PARTITIONS);
+        assert!(consecutive, "a drain walks the broker's partitions in order from its index: {parts:?}");
+        starts.push((parts[0], (parts[parts.len() - 1] + 1) % PARTITIONS));
+        served.extend(parts);
+    }
+    for pair in starts.windows(2) {
+        assert_eq!(pair[1].0, pair[0].1, "the next request starts at the partition the last one had no room for");
+    }
+    assert_eq!(served.len(), PARTITIONS as usize, "three full requests reach every partition");
 }
 
 #[test]
