@@ -107,8 +107,9 @@ impl Segment {
     ///
     /// Why in chunks: `push` merges once [`MERGE_CHUNK_BATCHES`] batches have fallen out of the tail, so
     /// the tail moves down once per that many appends. Merging one batch per append moved the whole tail
-    /// every time, about a tenth of the large benchmark. Over-counting `unmerged` (after a truncation) only
-    /// makes this look at runs again, which is harmless: merging is greedy and runs are valid batches.
+    /// every time: ~6 % of the large benchmark's profile in `memmove` alone. Over-counting `unmerged`
+    /// (after a truncation) only makes this look at runs again, which is harmless: merging is greedy and
+    /// runs are valid batches.
     ///
     /// Simplification: batches more than [`EXACT_TAIL_BATCHES`] (and up to [`MERGE_CHUNK_BATCHES`] more)
     /// behind a segment's newest one are stored as runs of up to 64 MiB, so a follower catching up from far
