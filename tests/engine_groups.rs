@@ -70,7 +70,7 @@ fn check(s: &Snapshot) {
         }
         for m in &g.members {
             for p in &m.partitions {
-                let hw = s.topics.iter().find(|t| t.name == p.topic).unwrap().partitions[p.partition as usize]
+                let hw = s.topics.iter().find(|t| *t.name == *p.topic).unwrap().partitions[p.partition as usize]
                     .high_watermark;
                 assert!(p.committed.is_none_or(|c| c <= hw), "at {} ms: committed {:?} > HW {hw}", s.time, p.committed);
             }

@@ -32,7 +32,7 @@ fn replicas(snapshot: &Snapshot) -> Value {
         .flat_map(|b| &b.replicas)
         .map(|r| {
             json!({
-                "topic": r.topic, "partition": r.partition, "broker": r.broker,
+                "topic": &*r.topic, "partition": r.partition, "broker": r.broker,
                 "role": if r.role == Role::Leader { "leader" } else { "follower" },
                 "leo": r.log_end_offset, "hw": r.high_watermark,
             })

@@ -71,7 +71,7 @@ pub fn consumer_offset_violations(s: &Snapshot) -> Vec<String> {
                 let hw = s
                     .topics
                     .iter()
-                    .find(|t| t.name == p.topic)
+                    .find(|t| *t.name == *p.topic)
                     .and_then(|t| t.partitions.get(p.partition as usize))
                     .map_or(0, |v| v.high_watermark);
                 if let Some(committed) = p.committed.filter(|c| *c > hw) {

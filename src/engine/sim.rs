@@ -2,6 +2,7 @@
 //! over virtual time. Same scenario (and seed) ⇒ the same events in the same order ⇒ the same history.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
 
 use super::admin::{Periodic, PeriodicChains};
 use super::cluster::{Broker, FetchOutcome, FetchResult, FetchSession, IsrChange, Partition, ReplicationConfig, Topic};
@@ -43,7 +44,7 @@ pub struct Engine {
     pub(super) replication: ReplicationConfig,
     pub(super) topics: Vec<Topic>,
     /// Name and partition count of every topic, by index: what clients may know of the cluster's metadata.
-    pub(super) topic_catalog: Vec<(String, u32)>,
+    pub(super) topic_catalog: Vec<(Arc<str>, u32)>,
     pub(super) producers: Vec<Producer>,
     pub(super) groups: Vec<Group>,
     pub(super) narration: NarrationLog,
@@ -170,7 +171,7 @@ impl Engine {
                 spec.name, spec.partitions, spec.replication_factor
             ),
         );
-        self.topic_catalog.push((spec.name.clone(), partitions.len() as u32));
+        self.topic_catalog.push((spec.name.as_str().into(), partitions.len() as u32));
         self.leader_tables.invalidate();
         self.topics.push(Topic { name: spec.name.clone(), spec: spec.clone(), partitions });
         for (at, follower) in followers {
@@ -637,10 +638,11 @@ impl Engine {
     fn broker_views(&self) -> Vec<BrokerView> {
         let controller = self.controller.active;
         let mut replicas: BTreeMap<BrokerId, Vec<ReplicaView>> = BTreeMap::new();
-        for p in self.topics.iter().flat_map(|t| t.partitions.iter()) {
+        let named = self.topics.iter().zip(&self.topic_catalog);
+        for (p, name) in named.flat_map(|(t, (name, _))| t.partitions.iter().map(move |p| (p, name))) {
             for (&broker, replica) in &p.replica_logs {
                 replicas.entry(broker).or_default().push(ReplicaView {
-                    topic: p.tp.topic.clone(),
+                    topic: Arc::clone(name),
                     partition: p.tp.partition,
                     broker,
                     role: if p.leader == Some(broker) { Role::Leader } else { Role::Follower },

@@ -1,5 +1,7 @@
 //! An immutable picture of the engine at one moment: everything the view draws, nothing it could mutate.
 
+use std::sync::Arc;
+
 use super::isr::ProduceError;
 use super::producer::{OutcomeEvent, ProduceStats, ProducerConfig};
 use super::trace::Narration;
@@ -50,7 +52,9 @@ pub struct BrokerView {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReplicaView {
-    pub topic: String,
+    /// Shared with every view of the topic: a snapshot holds one per replica and per member partition,
+    /// tens of thousands at 5,000 partitions, and a `String` each was about 40 % of `snapshot()`'s time.
+    pub topic: Arc<str>,
     pub partition: u32,
     pub broker: BrokerId,
     pub role: Role,
@@ -160,7 +164,8 @@ pub struct MemberView {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberPartitionView {
-    pub topic: String,
+    /// Shared, as [`ReplicaView::topic`].
+    pub topic: Arc<str>,
     pub partition: u32,
     pub position: Offset,
     pub committed: Option<Offset>,

@@ -34,7 +34,7 @@ pub fn replicas_of<'a>(snapshot: &'a Snapshot, topic: &str, partition: u32) -> V
     p.replicas
         .iter()
         .filter_map(|id| snapshot.brokers.iter().find(|b| b.id == *id))
-        .filter_map(|b| b.replicas.iter().find(|r| r.topic == topic && r.partition == partition))
+        .filter_map(|b| b.replicas.iter().find(|r| *r.topic == *topic && r.partition == partition))
         .collect()
 }
 
@@ -104,7 +104,7 @@ fn consumers(s: &Snapshot, topic: &str, partition: u32) -> Html {
             let owner = g
                 .members
                 .iter()
-                .find_map(|m| m.partitions.iter().find(|p| p.topic == topic && p.partition == partition).map(|p| (m, p)));
+                .find_map(|m| m.partitions.iter().find(|p| *p.topic == *topic && p.partition == partition).map(|p| (m, p)));
             match owner {
                 Some((m, p)) => html! {
                     <tr data-group-row={g.name.clone()}>

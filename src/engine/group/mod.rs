@@ -30,6 +30,7 @@ mod reconfigure;
 mod tests;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use config::{GroupConfig, GroupProtocol, OffsetReset, RebalanceProtocol};
 pub use member::{Member, Process};
@@ -234,7 +235,7 @@ pub struct GroupContext<'a> {
     pub now: Millis,
     pub rng: &'a mut dyn RandomSource,
     /// Name and partition count of every topic, by topic index.
-    pub topics: &'a [(String, u32)],
+    pub topics: &'a [(Arc<str>, u32)],
     pub readable: &'a dyn Fn(PartitionRef) -> ReadableRange,
     /// Events to schedule: (when, what).
     pub schedule: Vec<(Millis, GroupEvent)>,
@@ -249,7 +250,7 @@ impl<'a> GroupContext<'a> {
     pub fn new(
         now: Millis,
         rng: &'a mut dyn RandomSource,
-        topics: &'a [(String, u32)],
+        topics: &'a [(Arc<str>, u32)],
         readable: &'a dyn Fn(PartitionRef) -> ReadableRange,
     ) -> Self {
         GroupContext {
@@ -761,7 +762,7 @@ impl Group {
         owned: impl Fn(&Member) -> Vec<PartitionRef>,
         with_generation: bool,
     ) -> Vec<MemberSubscription> {
-        let subscribed: Vec<String> = self.topics.iter().map(|t| ctx.topics[*t].0.clone()).collect();
+        let subscribed: Vec<String> = self.topics.iter().map(|t| ctx.topics[*t].0.to_string()).collect();
         keys.iter()
             .filter_map(|k| self.member(*k))
             .map(|m| MemberSubscription {
@@ -770,7 +771,7 @@ impl Group {
                 topics: subscribed.clone(),
                 owned: owned(m)
                     .iter()
-                    .map(|p| TopicPartition::new(ctx.topics[p.topic].0.clone(), p.partition))
+                    .map(|p| TopicPartition::new(ctx.topics[p.topic].0.to_string(), p.partition))
                     .collect(),
                 generation: with_generation.then_some(m.generation).filter(|g| *g >= 0),
             })
@@ -783,9 +784,10 @@ impl Group {
         ctx: &GroupContext,
         subscriptions: &[MemberSubscription],
     ) -> BTreeMap<u64, Vec<PartitionRef>> {
-        let partitions_per_topic: BTreeMap<String, u32> = self.topics.iter().map(|t| ctx.topics[*t].clone()).collect();
+        let partitions_per_topic: BTreeMap<String, u32> =
+            self.topics.iter().map(|t| (ctx.topics[*t].0.to_string(), ctx.topics[*t].1)).collect();
         let assignment = assignor::assign(self.config.assignor, subscriptions, &partitions_per_topic);
-        let index_of = |name: &str| ctx.topics.iter().position(|(n, _)| n == name);
+        let index_of = |name: &str| ctx.topics.iter().position(|(n, _)| **n == *name);
         self.members
             .iter()
             .filter_map(|m| {
@@ -850,7 +852,7 @@ impl Group {
     }
 
     /// The group as the view draws it.
-    pub fn view(&self, topics: &[(String, u32)], readable: &dyn Fn(PartitionRef) -> ReadableRange) -> GroupView {
+    pub fn view(&self, topics: &[(Arc<str>, u32)], readable: &dyn Fn(PartitionRef) -> ReadableRange) -> GroupView {
         GroupView {
             name: self.name.clone(),
             state: self.state.name(),
@@ -873,7 +875,7 @@ impl Group {
     fn member_view(
         &self,
         m: &Member,
-        topics: &[(String, u32)],
+        topics: &[(Arc<str>, u32)],
         readable: &dyn Fn(PartitionRef) -> ReadableRange,
     ) -> MemberView {
         let partitions: Vec<MemberPartitionView> = m

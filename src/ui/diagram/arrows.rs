@@ -1,6 +1,8 @@
 //! Produce arrows (producer → partition leader), pull arrows (leader → owning consumer) and the records
 //! moving along them. Arrows are cubic curves so a record's position is just the curve at time t.
 
+use std::sync::Arc;
+
 use yew::prelude::*;
 
 use super::layout::{Layout, Rect};
@@ -44,7 +46,7 @@ impl Curve {
 fn leader_rect(snapshot: &Snapshot, layout: &Layout, topic: &str, partition: u32) -> Option<Rect> {
     let t = snapshot.topics.iter().find(|t| t.name == topic)?;
     let leader = t.partitions.get(partition as usize)?.leader?;
-    layout.replicas.get(&(leader, topic.to_string(), partition)).copied()
+    layout.replicas.get(&(leader, Arc::from(topic), partition)).copied()
 }
 
 fn produce_curve(snapshot: &Snapshot, layout: &Layout, producer: &str, topic: &str, partition: u32) -> Option<Curve> {
@@ -55,7 +57,7 @@ fn produce_curve(snapshot: &Snapshot, layout: &Layout, producer: &str, topic: &s
 }
 
 fn pull_curve(layout: &Layout, member_id: &str, topic: &str, partition: u32) -> Option<Curve> {
-    let from = *layout.pull_origins.get(&(topic.to_string(), partition))?;
+    let from = *layout.pull_origins.get(&(Arc::from(topic), partition))?;
     let to = layout.members.get(member_id)?.top_mid();
     Some(Curve::vertical(from, to))
 }

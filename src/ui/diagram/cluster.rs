@@ -63,7 +63,8 @@ fn replica(view: &ReplicaView, rect: Rect, act: &Interaction) -> Html {
         view.topic, view.partition, view.broker, view.log_end_offset, view.high_watermark
     );
     let selected = act.selection.is_partition(&view.topic, view.partition);
-    let highlighted = act.highlight.is_some_and(|h| h.partitions.contains(&(view.topic.clone(), view.partition)));
+    let highlighted =
+        act.highlight.is_some_and(|h| h.partitions.iter().any(|(t, p)| **t == *view.topic && *p == view.partition));
     let class = classes!(
         "replica",
         role,
@@ -71,7 +72,7 @@ fn replica(view: &ReplicaView, rect: Rect, act: &Interaction) -> Html {
         selected.then_some("selected"),
         highlighted.then_some("highlight")
     );
-    let (click, key) = act.activate(Selection::Partition { topic: view.topic.clone(), partition: view.partition });
+    let (click, key) = act.activate(Selection::Partition { topic: view.topic.to_string(), partition: view.partition });
     let title = match view.role {
         Role::Leader => {
             "The leader takes every write for this partition and serves reads up to the high watermark (HW)."
@@ -81,7 +82,7 @@ fn replica(view: &ReplicaView, rect: Rect, act: &Interaction) -> Html {
         }
     };
     html! {
-        <g class={class} data-replica="" data-topic={view.topic.clone()} data-partition={view.partition.to_string()}
+        <g class={class} data-replica="" data-topic={view.topic.to_string()} data-partition={view.partition.to_string()}
            data-broker={view.broker.to_string()} data-role={role} data-in-sync={view.in_sync.to_string()}
            data-leo={view.log_end_offset.to_string()} data-hw={view.high_watermark.to_string()}
            role="button" tabindex="0" aria-pressed={selected.to_string()} aria-label={format!("{label}: inspect partition")}

@@ -3,6 +3,7 @@
 //! Kept apart from rendering so it can be tested natively and reused by exports.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::engine::BrokerId;
 use crate::engine::snapshot::{Role, Snapshot};
@@ -33,7 +34,7 @@ impl Rect {
 }
 
 /// Identifies one replica box: (broker, topic, partition).
-pub type ReplicaKey = (BrokerId, String, u32);
+pub type ReplicaKey = (BrokerId, Arc<str>, u32);
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
@@ -47,7 +48,7 @@ pub struct Layout {
     /// Member boxes by member id.
     pub members: BTreeMap<String, Rect>,
     /// Where each partition's pull arrow leaves its leader's broker: (topic, partition) → point.
-    pub pull_origins: BTreeMap<(String, u32), (f64, f64)>,
+    pub pull_origins: BTreeMap<(Arc<str>, u32), (f64, f64)>,
 }
 
 pub const MARGIN: f64 = 24.0;

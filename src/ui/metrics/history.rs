@@ -5,6 +5,7 @@
 //! followed (the first ones in snapshot order); series of members that left are dropped.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::ring::Ring;
 use crate::engine::snapshot::Snapshot;
@@ -24,7 +25,7 @@ pub struct Sample {
 }
 
 /// A partition, `topic-partition`.
-pub type PartitionKey = (String, u32);
+pub type PartitionKey = (Arc<str>, u32);
 /// A member of a group: (group name, member id).
 pub type MemberKey = (String, String);
 
@@ -122,8 +123,9 @@ impl MetricsHistory {
     fn sample_partitions(&mut self, snapshot: &Snapshot, at: Millis, dt: Option<Millis>) {
         let mut leo = BTreeMap::new();
         for topic in &snapshot.topics {
+            let name: Arc<str> = topic.name.as_str().into();
             for p in &topic.partitions {
-                let key = (topic.name.clone(), p.partition);
+                let key = (Arc::clone(&name), p.partition);
                 if let (Some(dt), Some(prev)) = (dt, self.prev_leo.get(&key)) {
                     let rate = per_sec(p.log_end_offset.saturating_sub(*prev), dt);
                     push(&mut self.partition_in, key.clone(), at, rate);
@@ -174,7 +176,7 @@ impl MetricsHistory {
 
     /// The latest write rate of a partition, records per second.
     pub fn partition_rate(&self, topic: &str, partition: u32) -> Option<f64> {
-        self.partition_in.get(&(topic.to_string(), partition)).and_then(|r| r.last()).map(|s| s.value)
+        self.partition_in.get(&(Arc::from(topic), partition)).and_then(|r| r.last()).map(|s| s.value)
     }
 }
 

@@ -47,7 +47,7 @@ pub fn metrics_panel(props: &MetricsProps) -> Html {
                 <thead><tr><th scope="col">{ "partition" }</th><th scope="col">{ "written /s" }</th><th scope="col">{ "LEO" }</th></tr></thead>
                 <tbody>
                     { for h.partition_in.iter().map(|((topic, partition), ring)| {
-                        let leo = s.topics.iter().find(|t| &t.name == topic)
+                        let leo = s.topics.iter().find(|t| *t.name == **topic)
                             .and_then(|t| t.partitions.iter().find(|p| p.partition == *partition))
                             .map_or(0, |p| p.log_end_offset);
                         let name = format!("{topic}-{partition}");
