@@ -192,8 +192,9 @@ impl Group {
     /// Simplification: before the first commit Kafka's tool shows no lag; here the consumer's own
     /// `records-lag` (HW − position) stands in, so the view always has a number.
     pub fn partition_lag(&self, p: PartitionRef, high_watermark: Offset) -> u64 {
-        let owner_position = self.members.iter().find_map(|m| m.positions.get(&p).copied());
-        let reference = self.committed.get(&p).copied().or(owner_position).unwrap_or(high_watermark);
+        // The owner's position only without a commit: looking it up costs a search of every member.
+        let owner_position = || self.members.iter().find_map(|m| m.positions.get(&p).copied());
+        let reference = self.committed.get(&p).copied().or_else(owner_position).unwrap_or(high_watermark);
         high_watermark.saturating_sub(reference)
     }
 }
