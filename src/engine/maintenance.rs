@@ -74,6 +74,7 @@ impl Engine {
         }
         let now = self.now;
         if self.broker_up(broker) {
+            self.retention_passes += 1;
             let summary = self.maintain_replicas(broker, |partition| {
                 let replica = partition.replica_logs.get_mut(&broker)?;
                 let deleted = replica.log.apply_retention(now, replica.high_watermark).total();

@@ -60,6 +60,12 @@ impl LeaderTables {
         self.version += 1;
     }
 
+    /// Number of the tables' current state: it changes whenever a leader, a broker's liveness or the
+    /// topics may have changed.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     /// Whether `topic`'s table must be rebuilt before it is read.
     pub fn is_stale(&self, topic: usize) -> bool {
         self.tables.get(topic).is_none_or(|(built, _)| *built != self.version)

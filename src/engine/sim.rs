@@ -60,6 +60,8 @@ pub struct Engine {
     /// Each topic's partition leaders as producers see them; invalidated by every leadership change,
     /// broker start or stop and topic change (`LeaderTables::invalidate`).
     pub(super) leader_tables: LeaderTables,
+    /// Retention passes run so far: each may move leaders' log starts (see `GroupContext::ranges_version`).
+    pub(super) retention_passes: u64,
 }
 
 impl Engine {
@@ -95,6 +97,7 @@ impl Engine {
             fetch_sessions: HashMap::new(),
             open_produce: OpenProduceRequests::default(),
             leader_tables: LeaderTables::default(),
+            retention_passes: 0,
         };
         for spec in &s.topics {
             engine.create_topic(spec);
@@ -595,6 +598,8 @@ impl Engine {
         let topics = &self.topics;
         let readable = |p: PartitionRef| Self::readable_range(topics, p);
         let mut ctx = GroupContext::new(self.now, &mut self.rng, &self.topic_catalog, &readable);
+        // Leaders change only with a new leader table; a leader's log start moves only by retention.
+        ctx.ranges_version = Some(self.leader_tables.version() + self.retention_passes);
         call(&mut self.groups[g], &mut ctx);
         let GroupContext { schedule, fetched, narration, visible_change, .. } = ctx;
         for (at, event) in schedule {

@@ -39,6 +39,9 @@ pub struct Member {
     pub assigned: Vec<PartitionRef>,
     /// Next offset to read, per owned partition.
     pub positions: BTreeMap<PartitionRef, Offset>,
+    /// The `GroupContext::ranges_version` at which every position was last seen in range: until that
+    /// changes, the poll need not look again.
+    pub positions_in_range_at: Option<u64>,
     /// Classic: the generation of the member's last SyncGroup. Consumer protocol: its member epoch.
     pub generation: i32,
     pub process: Process,
@@ -89,6 +92,7 @@ impl Member {
             instance_id,
             assigned: Vec::new(),
             positions: BTreeMap::new(),
+            positions_in_range_at: None,
             generation: NO_GENERATION,
             process: Process::Running,
             in_group: true,

@@ -237,6 +237,11 @@ pub struct GroupContext<'a> {
     /// Name and partition count of every topic, by topic index.
     pub topics: &'a [(Arc<str>, u32)],
     pub readable: &'a dyn Fn(PartitionRef) -> ReadableRange,
+    /// Number of the current readable ranges as far as they can shrink: it changes whenever a leader
+    /// changes or a leader's log start may have moved (`None`: unknown, check every time). A member whose
+    /// positions were all in range at this number still has them in range: between changes a log only
+    /// grows, and a poll never reads past the high watermark.
+    pub ranges_version: Option<u64>,
     /// Events to schedule: (when, what).
     pub schedule: Vec<(Millis, GroupEvent)>,
     /// Records fetched, by member id, for the view to draw.
@@ -258,6 +263,7 @@ impl<'a> GroupContext<'a> {
             rng,
             topics,
             readable,
+            ranges_version: None,
             schedule: Vec::new(),
             fetched: Vec::new(),
             narration: Vec::new(),

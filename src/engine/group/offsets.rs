@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::GroupState;
 use super::config::OffsetReset;
+use super::member::Member;
 use super::{Group, GroupContext, ReadableRange};
 use crate::engine::events::PartitionRef;
 use crate::engine::types::Offset;
@@ -155,16 +156,20 @@ impl Group {
     /// A position that fell out of range (retention moved the log start past it, or an unclean election
     /// truncated the log below it) is reset like a missing one: the fetch's OFFSET_OUT_OF_RANGE
     /// (`Fetcher`/`SubscriptionState.requestOffsetReset`). Range is log start..=LEO, not the HW.
+    ///
+    /// Checked again only after the ranges may have shrunk (`GroupContext::ranges_version`): reading every
+    /// position's range on every poll was an eighth of the large benchmark's cache misses.
     pub(super) fn check_positions_in_range(&mut self, index: usize, ctx: &mut GroupContext) {
-        let out: Vec<PartitionRef> = self.members[index]
-            .positions
-            .iter()
-            .filter(|(p, o)| (ctx.readable)(**p).out_of_range(**o))
-            .map(|(p, _)| *p)
-            .collect();
-        if out.is_empty() {
+        let out_of_range = |member: &Member| -> Vec<PartitionRef> {
+            member.positions.iter().filter(|(p, o)| (ctx.readable)(**p).out_of_range(**o)).map(|(p, _)| *p).collect()
+        };
+        let member = &self.members[index];
+        if ctx.ranges_version.is_some() && member.positions_in_range_at == ctx.ranges_version {
+            debug_assert!(out_of_range(member).is_empty(), "a range shrank without a new ranges_version");
             return;
         }
+        let out = out_of_range(member);
+        let mut all_in_range = true;
         let reset = self.config.auto_offset_reset;
         for p in out {
             let name = format!("{}-{}", ctx.topics[p.topic].0, p.partition);
@@ -173,9 +178,13 @@ impl Group {
                 Ok(offset) => {
                     self.members[index].positions.insert(p, offset);
                 }
-                Err(error) => self.member_error(index, error, ctx),
+                Err(error) => {
+                    all_in_range = false;
+                    self.member_error(index, error, ctx);
+                }
             }
         }
+        self.members[index].positions_in_range_at = if all_in_range { ctx.ranges_version } else { None };
     }
 
     fn member_error(&mut self, index: usize, error: String, ctx: &mut GroupContext) {
