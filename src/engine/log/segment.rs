@@ -123,7 +123,8 @@ impl Segment {
         let start = self.batches.len().saturating_sub(self.unmerged).max(1);
         let mut kept = start;
         for i in start..end {
-            if kept >= 2 && merge_into(&mut self.batches[..=i], kept - 1) {
+            let (merged, rest) = self.batches.split_at_mut(i);
+            if kept >= 2 && merge_into(&mut merged[kept - 1], &rest[0]) {
                 continue;
             }
             self.batches.swap(kept, i);
@@ -190,11 +191,9 @@ impl Segment {
     }
 }
 
-/// Merge the last batch of `batches` into the run at `run`, if both belong to a non-compacted topic, are
-/// contiguous and fit one run. Returns whether it did; the last batch is then left to be dropped.
-fn merge_into(batches: &mut [Batch], run: usize) -> bool {
-    let (before, rest) = batches.split_at_mut(run + 1);
-    let (run, next) = (&mut before[run], &rest[rest.len() - 1]);
+/// Merge `next` into `run`, if both belong to a non-compacted topic, are contiguous and fit one run.
+/// Returns whether it did; `next` is then left to be dropped.
+fn merge_into(run: &mut Batch, next: &Batch) -> bool {
     if run.keys.is_some()
         || next.keys.is_some()
         || run.next_offset() != next.base_offset
