@@ -225,17 +225,21 @@ impl Batch {
 
     /// How many of the batch's first records fit in `max_bytes` at `bytes_for`'s proportion (at least one).
     pub fn records_within(&self, max_bytes: u64) -> u64 {
-        let header = self.bytes.min(BATCH_OVERHEAD_BYTES);
-        let payload = u128::from(self.bytes - header).max(1);
-        let fit = u128::from(max_bytes.saturating_sub(header)) * u128::from(self.records.max(1)) / payload;
+        let (header, payload) = self.header_and_payload();
+        let fit = u128::from(max_bytes.saturating_sub(header)) * u128::from(self.records.max(1)) / payload.max(1);
         u64::try_from(fit).unwrap_or(u64::MAX).clamp(1, u64::from(self.records.max(1)))
     }
 
     fn bytes_for(&self, kept: u64) -> u64 {
-        let header = self.bytes.min(BATCH_OVERHEAD_BYTES);
-        let payload = u128::from(self.bytes - header);
+        let (header, payload) = self.header_and_payload();
         let total = u128::from(self.records.max(1));
         let share = payload * u128::from(kept.min(u64::from(self.records))) / total;
         header + share as u64
+    }
+
+    /// The batch's header bytes, and the records' bytes after it (the share `bytes_for` divides).
+    fn header_and_payload(&self) -> (u64, u128) {
+        let header = self.bytes.min(BATCH_OVERHEAD_BYTES);
+        (header, u128::from(self.bytes - header))
     }
 }
